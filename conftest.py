@@ -1,0 +1,48 @@
+"""Fast test settings for the whole suite."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """Each test's database starts over, so the in-process catalog must too."""
+    from therapies.snapshot import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the seeded catalog once; each test's transaction rolls back to it."""
+    from therapies.loader import load_catalog
+
+    with django_db_blocker.unblock():
+        load_catalog()
+
+
+@pytest.fixture
+def catalog(db):
+    """The seeded catalog as the engine sees it (reloaded if a browser test flushed it)."""
+    from therapies.loader import load_catalog
+    from therapies.models import Therapy
+    from therapies.snapshot import get_catalog
+
+    if not Therapy.objects.exists():
+        load_catalog()
+    return get_catalog()
+
+
+def pytest_collection_modifyitems(items):
+    # Browser tests flush the database after each test: run them last.
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))

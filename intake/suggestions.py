@@ -1,0 +1,359 @@
+"""The suggestion engine: a pure function of (answers, catalog) -> suggestions.
+
+It never touches the database: `therapies.snapshot.get_catalog()` hands it an
+immutable catalog. The results page, the coordinator view and the `suggest`
+command all call `suggest()`, so they always agree.
+
+Label-based matches are things to ask about, never a verdict on eligibility:
+whether someone is a candidate is decided by the treating centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from therapies.criteria import Evaluation, Outcome, evaluate
+from therapies.snapshot import (
+    Catalog,
+    CenterInfo,
+    IndicationInfo,
+    PriceInfo,
+    QuestionInfo,
+    TherapyInfo,
+    TopicInfo,
+)
+from therapies.vocabulary import PriorCarT, Regulator, regulator_for_country
+
+from .answers import Answers
+
+REGULATOR_ORDER = [Regulator.FDA, Regulator.EMA, Regulator.NMPA, Regulator.CDSCO]
+
+
+@dataclass(frozen=True)
+class TherapyMatch:
+    therapy: TherapyInfo
+    indication: IndicationInfo
+    regulator: str
+    abroad: bool
+    reasons: tuple[str, ...]
+    cautions: tuple[str, ...] = ()
+    also_approved_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    therapy: TherapyInfo
+    indication: IndicationInfo
+    regulator: str
+    abroad: bool
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+    unsure: bool
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    topic: TopicInfo
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    answers: Answers
+    urgent: bool
+    home_regulator: str | None
+    therapies: tuple[TherapyMatch, ...]
+    not_yet: tuple[NearMiss, ...]
+    topics: tuple[TopicMatch, ...]
+    eligibility_questions: tuple[QuestionInfo, ...]
+    centers: tuple[CenterInfo, ...]
+    prices: tuple[PriceInfo, ...]
+    trial_prices: tuple[PriceInfo, ...] = field(default=())
+
+    def to_contract(self) -> dict:
+        """The JSON object of the intake contract."""
+        return {
+            "urgent": self.urgent,
+            "therapies": [
+                {
+                    "slug": m.therapy.slug,
+                    "brand_name": m.therapy.brand_name,
+                    "generic_name": m.therapy.generic_name,
+                    "target": m.therapy.target,
+                    "regulator": m.regulator,
+                    "indication": m.indication.label,
+                    "reasons": list(m.reasons),
+                    "abroad": m.abroad,
+                    "also_approved_by": list(m.also_approved_by),
+                    "cautions": list(m.cautions),
+                }
+                for m in self.therapies
+            ],
+            "not_yet": [
+                {
+                    "slug": n.therapy.slug,
+                    "brand_name": n.therapy.brand_name,
+                    "regulator": n.regulator,
+                    "indication": n.indication.label,
+                    "reasons": list(n.reasons),
+                    "missing": list(n.missing),
+                }
+                for n in self.not_yet
+            ],
+            "topics": [
+                {
+                    "slug": t.topic.slug,
+                    "title": t.topic.title,
+                    "reasons": list(t.reasons),
+                }
+                for t in self.topics
+            ],
+            "eligibility_questions": [
+                {"slug": q.slug, "text": q.text} for q in self.eligibility_questions
+            ],
+            "centers": [
+                {"slug": c.slug, "name": c.name, "city": c.city, "country": c.country}
+                for c in self.centers
+            ],
+            "prices": [
+                {
+                    "therapy": p.therapy,
+                    "country": p.country,
+                    "low_usd": p.low_usd,
+                    "high_usd": p.high_usd,
+                }
+                for p in self.prices
+            ],
+        }
+
+
+def _best(
+    indication: IndicationInfo, answers: Answers
+) -> tuple[Evaluation, str] | None:
+    """The indication's met rule, else its closest rule."""
+    best = None
+    for rule in indication.rules:
+        ev = evaluate(rule.criteria, answers)
+        if ev.met:
+            return ev, rule.note
+        if best is None or len(ev.misses) < len(best[0].misses):
+            best = (ev, rule.note)
+    return best
+
+
+def _regulator_rank(regulator: str, home: str | None) -> tuple[int, int]:
+    order = (
+        REGULATOR_ORDER.index(regulator)
+        if regulator in REGULATOR_ORDER
+        else len(REGULATOR_ORDER)
+    )
+    return (0 if regulator == home else 1, order)
+
+
+def _cautions(therapy: TherapyInfo, answers: Answers) -> tuple[str, ...]:
+    cautions = []
+    if answers.prior_car_t != PriorCarT.NONE:
+        if answers.antigen_loss == "yes":
+            cautions.append(
+                _(
+                    "Tests showed your cancer lost the target of your earlier CAR T. %(brand)s targets %(target)s: "
+                    "ask whether your cancer still carries %(target)s."
+                )
+                % {"brand": therapy.brand_name, "target": therapy.target}
+            )
+        cautions.append(
+            _(
+                "The label does not rule out a second CAR T, but the main trials mostly left out people who had "
+                "one before, and it can work less well."
+            )
+        )
+    return tuple(cautions)
+
+
+def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
+    considered = [
+        i
+        for i in catalog.indications
+        if i.regulator == home or answers.travel_abroad == "yes"
+    ]
+    considered.sort(
+        key=lambda i: (
+            i.therapy.order,
+            i.therapy.slug,
+            _regulator_rank(i.regulator, home),
+        )
+    )
+    matched: dict[str, TherapyMatch] = {}
+    approvals: dict[str, list[str]] = {}
+    near: dict[str, NearMiss] = {}
+    for indication in considered:
+        result = _best(indication, answers)
+        if result is None:
+            continue
+        ev, _note = result
+        slug = indication.therapy.slug
+        if ev.met:
+            approvals.setdefault(slug, [])
+            if indication.regulator not in approvals[slug]:
+                approvals[slug].append(indication.regulator)
+            if slug not in matched:
+                matched[slug] = TherapyMatch(
+                    therapy=indication.therapy,
+                    indication=indication,
+                    regulator=indication.regulator,
+                    abroad=indication.regulator != home,
+                    reasons=tuple(ev.reasons),
+                    cautions=_cautions(indication.therapy, answers),
+                )
+            continue
+        disease_met = any(
+            r.name == "disease" and r.outcome is Outcome.MET for r in ev.results
+        )
+        if disease_met and len(ev.misses) == 1 and slug not in near:
+            near[slug] = NearMiss(
+                therapy=indication.therapy,
+                indication=indication,
+                regulator=indication.regulator,
+                abroad=indication.regulator != home,
+                reasons=tuple(ev.reasons),
+                missing=tuple(r.text for r in ev.misses),
+                unsure=ev.misses[0].outcome is Outcome.UNKNOWN,
+            )
+    therapies = tuple(
+        TherapyMatch(
+            **{
+                **m.__dict__,
+                "also_approved_by": tuple(r for r in approvals[s] if r != m.regulator),
+            }
+        )
+        for s, m in matched.items()
+    )
+    not_yet = tuple(n for s, n in near.items() if s not in matched)
+    return therapies, not_yet
+
+
+def _applies(rules, answers: Answers) -> tuple[str, ...] | None:
+    """The reasons of the first met rule; () when there are no rules; None when none is met."""
+    if not rules:
+        return ()
+    for rule in rules:
+        ev = evaluate(rule.criteria, answers)
+        if ev.met:
+            return tuple(ev.reasons)
+    return None
+
+
+def _questions(answers: Answers, catalog: Catalog) -> tuple[QuestionInfo, ...]:
+    return tuple(q for q in catalog.questions if questions_apply(q, answers))
+
+
+def questions_apply(question: QuestionInfo, answers: Answers) -> bool:
+    if question.diseases and answers.disease not in question.diseases:
+        return False
+    return _applies(question.rules, answers) is not None
+
+
+def eligibility_questions(
+    answers: Answers, catalog: Catalog
+) -> tuple[QuestionInfo, ...]:
+    """The staff-managed questions the intake shows for these answers."""
+    return _questions(answers, catalog)
+
+
+def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, ...]:
+    reasons: dict[str, list[str]] = {}
+    for topic in catalog.topics.values():
+        met = _applies(topic.rules, answers)
+        if met is None:
+            continue
+        reasons[topic.slug] = list(met) or [
+            _("Worth raising for anyone getting ready to talk about CAR T.")
+        ]
+    for question in questions:
+        answer = answers.eligibility.get(question.slug)
+        slug = question.topic_for(answer) if answer else None
+        if slug and slug in catalog.topics:
+            why = _("You answered “%(answer)s” to: %(question)s") % {
+                "answer": {"yes": _("yes"), "no": _("no"), "unsure": _("not sure")}[
+                    answer
+                ],
+                "question": question.text,
+            }
+            reasons.setdefault(slug, [])
+            if reasons[slug] == [
+                _("Worth raising for anyone getting ready to talk about CAR T.")
+            ]:
+                reasons[slug] = []
+            reasons[slug].append(why)
+    ordered = sorted(
+        reasons, key=lambda s: (-catalog.topics[s].priority, catalog.topics[s].title)
+    )
+    return tuple(TopicMatch(catalog.topics[s], tuple(reasons[s])) for s in ordered)
+
+
+def _centers(
+    answers: Answers, catalog: Catalog, therapy_slugs: set[str]
+) -> tuple[CenterInfo, ...]:
+    chosen = [
+        c
+        for c in catalog.centers
+        if c.country == answers.country
+        or (answers.travel_abroad == "yes" and c.accepts_international is not False)
+    ]
+    chosen.sort(
+        key=lambda c: (
+            c.country != answers.country,
+            not (set(c.therapies) & therapy_slugs),
+            c.country,
+            c.name,
+        )
+    )
+    return tuple(chosen)
+
+
+def _prices(answers: Answers, catalog: Catalog, therapy_slugs: list[str]):
+    order = {slug: n for n, slug in enumerate(therapy_slugs)}
+    wanted = [
+        p
+        for p in catalog.prices
+        if p.therapy in order
+        and (p.country == answers.country or answers.travel_abroad == "yes")
+    ]
+    wanted.sort(
+        key=lambda p: (
+            order[p.therapy],
+            p.country != answers.country,
+            p.low_usd,
+            p.country,
+        )
+    )
+    trials = tuple(
+        p
+        for p in catalog.prices
+        if p.therapy is None
+        and (p.country == answers.country or answers.travel_abroad == "yes")
+    )
+    return tuple(wanted), trials
+
+
+def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
+    answers = answers.applicable()
+    home = regulator_for_country(answers.country)
+    therapies, not_yet = _match_therapies(answers, catalog, home)
+    questions = _questions(answers, catalog)
+    slugs = [m.therapy.slug for m in therapies]
+    prices, trial_prices = _prices(answers, catalog, slugs)
+    return Suggestions(
+        answers=answers,
+        urgent=answers.urgent,
+        home_regulator=home,
+        therapies=therapies,
+        not_yet=not_yet,
+        topics=_topics(answers, catalog, questions),
+        eligibility_questions=questions,
+        centers=_centers(answers, catalog, set(slugs)),
+        prices=prices,
+        trial_prices=trial_prices,
+    )

@@ -1,0 +1,403 @@
+"""The one criteria mechanism behind indications, topics and eligibility questions.
+
+A `Criteria` is a set of conditions on the contract's answers; every condition
+that is set must hold. `evaluate` says, condition by condition, whether the
+answers met it, missed it, or left it unknown (the patient answered "not sure"),
+with a sentence in plain words for each. Indications, topics and questions
+each carry one or more `Rule` rows holding a `Criteria`; an owner applies when
+any of its rules is met, and an owner with no rules always applies.
+
+Answers are read by attribute (`answers.age`, `answers.prior_therapies`, …) so
+this module stays independent of the intake app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .vocabulary import DiseaseCode, PriorTherapy, RelapseStatus
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    MISSED = "missed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    diseases: tuple[str, ...] = ()
+    min_age: int | None = None
+    max_age: int | None = None
+    min_prior_lines: int | None = None
+    max_prior_lines: int | None = None
+    relapse_statuses: tuple[str, ...] = ()
+    prior_therapies_all: tuple[str, ...] = ()
+    lenalidomide_refractory: tuple[str, ...] = ()
+    transplant_eligible: tuple[str, ...] = ()
+    prior_car_t: tuple[str, ...] = ()
+    antigen_loss: tuple[str, ...] = ()
+    caregiver: tuple[str, ...] = ()
+    travel_abroad: tuple[str, ...] = ()
+    recent_infusion: tuple[str, ...] = ()
+    urgent: bool | None = None
+
+    def is_empty(self) -> bool:
+        return self == Criteria()
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    name: str
+    outcome: Outcome
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    results: tuple[CriterionResult, ...] = field(default_factory=tuple)
+
+    @property
+    def met(self) -> bool:
+        return all(r.outcome is Outcome.MET for r in self.results)
+
+    @property
+    def misses(self) -> tuple[CriterionResult, ...]:
+        return tuple(r for r in self.results if r.outcome is not Outcome.MET)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [r.text for r in self.results if r.outcome is Outcome.MET]
+
+
+# Short phrases used inside sentences; the full labels live in vocabulary.py.
+def _relapse_phrase(code: str) -> str:
+    return {
+        "newly_diagnosed": _("newly diagnosed, not yet treated"),
+        "in_treatment": _("on a first treatment now"),
+        "remission": _("in remission"),
+        "refractory": _("did not respond to treatment (refractory)"),
+        "early_relapse": _("came back within 12 months of the last treatment"),
+        "late_relapse": _("came back more than 12 months after the last treatment"),
+        "unsure": _("not sure"),
+    }.get(code, code)
+
+
+def _prior_car_t_phrase(code: str) -> str:
+    return {
+        "none": _("no CAR T before"),
+        "relapse_early": _("came back within 6 months of CAR T"),
+        "relapse_late": _("came back 6 months or more after CAR T"),
+        "no_response": _("did not respond to CAR T"),
+        "partial_response": _("only partly responded to CAR T"),
+    }.get(code, code)
+
+
+def _answer_phrase(code: str) -> str:
+    return {
+        "yes": _("yes"),
+        "no": _("no"),
+        "unsure": _("not sure"),
+        "": _("not asked"),
+    }.get(code, code)
+
+
+def _join(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s or %(last)s") % {
+        "first": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def _join_and(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {
+        "first": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
+
+
+def _lines(n: int) -> str:
+    return ngettext(
+        "%(n)d prior line of therapy", "%(n)d prior lines of therapy", n
+    ) % {"n": n}
+
+
+def _therapy_label(code: str) -> str:
+    return str(PriorTherapy(code).label) if code in PriorTherapy.values else code
+
+
+def _age_rule_text(c: Criteria) -> str:
+    if c.min_age is not None and c.max_age is not None:
+        if c.min_age == 0:
+            return _("for people up to age %(max)d") % {"max": c.max_age}
+        return _("for people aged %(min)d to %(max)d") % {
+            "min": c.min_age,
+            "max": c.max_age,
+        }
+    if c.min_age is not None:
+        if c.min_age == 18:
+            return _("for adults (18 and older)")
+        return _("for people aged %(min)d and older") % {"min": c.min_age}
+    return _("for people up to age %(max)d") % {"max": c.max_age}
+
+
+def _lines_rule_text(c: Criteria) -> str:
+    lo, hi = c.min_prior_lines, c.max_prior_lines
+    if lo is not None and hi is not None:
+        if lo == hi:
+            return ngettext(
+                "after exactly %(n)d prior line of therapy",
+                "after exactly %(n)d prior lines of therapy",
+                lo,
+            ) % {"n": lo}
+        return _("after %(lo)d to %(hi)d prior lines of therapy") % {"lo": lo, "hi": hi}
+    if lo is not None:
+        return ngettext(
+            "after %(n)d or more prior lines of therapy",
+            "after %(n)d or more prior lines of therapy",
+            lo,
+        ) % {"n": lo}
+    return _("after at most %(n)d prior lines of therapy") % {"n": hi}
+
+
+def _choice(name, accepted, value, topic_label, phrase=_answer_phrase):
+    """A condition that accepts some codes of a yes/no/unsure-like answer."""
+    accepted_text = _join([phrase(a) for a in accepted])
+    if value in accepted:
+        return CriterionResult(
+            name,
+            Outcome.MET,
+            _("%(topic)s: you answered “%(answer)s”.")
+            % {"topic": topic_label, "answer": phrase(value)},
+        )
+    outcome = Outcome.UNKNOWN if value == "unsure" else Outcome.MISSED
+    return CriterionResult(
+        name,
+        outcome,
+        _(
+            "%(topic)s: this applies when the answer is “%(accepted)s”; you answered “%(answer)s”."
+        )
+        % {"topic": topic_label, "accepted": accepted_text, "answer": phrase(value)},
+    )
+
+
+def evaluate(criteria: Criteria, answers) -> Evaluation:
+    """Check every condition that `criteria` sets against `answers`."""
+    c = criteria
+    out: list[CriterionResult] = []
+
+    if c.diseases:
+        disease = answers.disease
+        names = _join(
+            [str(DiseaseCode(d).label) for d in c.diseases if d in DiseaseCode.values]
+        )
+        if disease in c.diseases:
+            out.append(
+                CriterionResult(
+                    "disease",
+                    Outcome.MET,
+                    _("Diagnosis: %(disease)s.")
+                    % {"disease": DiseaseCode(disease).label},
+                )
+            )
+        else:
+            out.append(
+                CriterionResult(
+                    "disease",
+                    Outcome.UNKNOWN if disease == "unsure" else Outcome.MISSED,
+                    _("This is about %(names)s.") % {"names": names},
+                )
+            )
+
+    if c.min_age is not None or c.max_age is not None:
+        age = answers.age
+        rule = _age_rule_text(c)
+        if age is None:
+            out.append(
+                CriterionResult(
+                    "age",
+                    Outcome.UNKNOWN,
+                    _("This is %(rule)s; we do not know your age.") % {"rule": rule},
+                )
+            )
+        elif (c.min_age is None or age >= c.min_age) and (
+            c.max_age is None or age <= c.max_age
+        ):
+            out.append(
+                CriterionResult(
+                    "age",
+                    Outcome.MET,
+                    _("Age %(age)d: this is %(rule)s.") % {"age": age, "rule": rule},
+                )
+            )
+        else:
+            out.append(
+                CriterionResult(
+                    "age",
+                    Outcome.MISSED,
+                    _("This is %(rule)s; you are %(age)d.")
+                    % {"rule": rule, "age": age},
+                )
+            )
+
+    if c.min_prior_lines is not None or c.max_prior_lines is not None:
+        n = answers.prior_lines or 0
+        rule = _lines_rule_text(c)
+        ok = (c.min_prior_lines is None or n >= c.min_prior_lines) and (
+            c.max_prior_lines is None or n <= c.max_prior_lines
+        )
+        if ok:
+            text = _("You have had %(lines)s: this is %(rule)s.") % {
+                "lines": _lines(n),
+                "rule": rule,
+            }
+        else:
+            text = _("This is %(rule)s; you have had %(lines)s.") % {
+                "rule": rule,
+                "lines": _lines(n),
+            }
+        out.append(
+            CriterionResult("prior_lines", Outcome.MET if ok else Outcome.MISSED, text)
+        )
+
+    if c.relapse_statuses:
+        status = answers.relapse_status
+        accepted = _join([_relapse_phrase(s) for s in c.relapse_statuses])
+        if status in c.relapse_statuses:
+            out.append(
+                CriterionResult(
+                    "relapse_status",
+                    Outcome.MET,
+                    _("Your cancer %(status)s: this covers cancer that %(accepted)s.")
+                    % {"status": _relapse_phrase(status), "accepted": accepted},
+                )
+            )
+        else:
+            out.append(
+                CriterionResult(
+                    "relapse_status",
+                    Outcome.UNKNOWN
+                    if status == RelapseStatus.UNSURE
+                    else Outcome.MISSED,
+                    _(
+                        "This covers cancer that %(accepted)s; you answered “%(status)s”."
+                    )
+                    % {"accepted": accepted, "status": _relapse_phrase(status)},
+                )
+            )
+
+    if c.prior_therapies_all:
+        had = set(answers.prior_therapies or ())
+        needed = [_therapy_label(t) for t in c.prior_therapies_all]
+        lacking = [_therapy_label(t) for t in c.prior_therapies_all if t not in had]
+        if not lacking:
+            out.append(
+                CriterionResult(
+                    "prior_therapies",
+                    Outcome.MET,
+                    _("You have had %(needed)s, which this requires.")
+                    % {"needed": _join_and(needed)},
+                )
+            )
+        else:
+            out.append(
+                CriterionResult(
+                    "prior_therapies",
+                    Outcome.MISSED,
+                    _("This is after %(needed)s; you did not list %(lacking)s.")
+                    % {"needed": _join_and(needed), "lacking": _join_and(lacking)},
+                )
+            )
+
+    if c.lenalidomide_refractory:
+        out.append(
+            _choice(
+                "lenalidomide_refractory",
+                c.lenalidomide_refractory,
+                answers.lenalidomide_refractory,
+                _("Myeloma that stopped responding to lenalidomide"),
+            )
+        )
+    if c.transplant_eligible:
+        out.append(
+            _choice(
+                "transplant_eligible",
+                c.transplant_eligible,
+                answers.transplant_eligible,
+                _("Your care team sees a stem cell transplant as an option"),
+            )
+        )
+    if c.prior_car_t:
+        out.append(
+            _choice(
+                "prior_car_t",
+                c.prior_car_t,
+                answers.prior_car_t,
+                _("How an earlier CAR T went"),
+                phrase=_prior_car_t_phrase,
+            )
+        )
+    if c.antigen_loss:
+        out.append(
+            _choice(
+                "antigen_loss",
+                c.antigen_loss,
+                answers.antigen_loss,
+                _("Tests showed the cancer lost the CAR T target"),
+            )
+        )
+    if c.caregiver:
+        out.append(
+            _choice(
+                "caregiver",
+                c.caregiver,
+                answers.caregiver,
+                _("Someone can stay with you around the clock"),
+            )
+        )
+    if c.travel_abroad:
+        out.append(
+            _choice(
+                "travel_abroad",
+                c.travel_abroad,
+                answers.travel_abroad,
+                _("Willing to travel to another country"),
+            )
+        )
+    if c.recent_infusion:
+        out.append(
+            _choice(
+                "recent_infusion",
+                c.recent_infusion,
+                answers.recent_infusion,
+                _("CAR T infusion in the last 8 weeks"),
+            )
+        )
+    if c.urgent is not None:
+        urgent = bool(answers.urgent)
+        if urgent == c.urgent:
+            text = (
+                _("You reported symptoms after a recent CAR T infusion.")
+                if urgent
+                else _("You reported no urgent symptoms.")
+            )
+            out.append(CriterionResult("urgent", Outcome.MET, text))
+        else:
+            out.append(
+                CriterionResult(
+                    "urgent",
+                    Outcome.MISSED,
+                    _("This is for urgent symptoms after an infusion."),
+                )
+            )
+    return Evaluation(tuple(out))

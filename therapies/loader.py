@@ -1,0 +1,333 @@
+"""Load the seeded catalog from the versioned TOML files in `catalog/`.
+
+Idempotent: a row is created when missing and updated when its seed changed,
+but only while it still holds the seed it was last loaded from. Each row keeps
+the hash of that seed (`seed_hash`); when the row's present content hashes to
+something else, staff edited it, and it is left alone unless `force` is given.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import models, transaction
+
+from . import models as m
+
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+
+RULE_FIELDS = [
+    "note",
+    "diseases",
+    "min_age",
+    "max_age",
+    "min_prior_lines",
+    "max_prior_lines",
+    "relapse_statuses",
+    "prior_therapies_all",
+    "lenalidomide_refractory",
+    "transplant_eligible",
+    "prior_car_t",
+    "antigen_loss",
+    "caregiver",
+    "travel_abroad",
+    "recent_infusion",
+    "urgent",
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the TOML array name, e.g. "topic" for [[topic]]
+    model: type[models.Model]
+    key: tuple[str, ...]
+    fields: tuple[str, ...]
+    fks: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
+    m2m: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
+    rules_fk: str | None = None
+
+
+KINDS = [
+    Kind("source", m.Source, ("key",), ("title", "publisher", "url", "published")),
+    Kind(
+        "disease",
+        m.Disease,
+        ("code",),
+        ("name", "description", "order", "last_reviewed"),
+        m2m={"sources": (m.Source, "key")},
+    ),
+    Kind(
+        "therapy",
+        m.Therapy,
+        ("slug",),
+        (
+            "brand_name",
+            "generic_name",
+            "short_name",
+            "maker",
+            "target",
+            "summary",
+            "how_given",
+            "key_results",
+            "side_effects",
+            "order",
+            "last_reviewed",
+        ),
+        m2m={"sources": (m.Source, "key")},
+    ),
+    Kind(
+        "topic",
+        m.DiscussionTopic,
+        ("slug",),
+        ("title", "body", "question", "priority", "last_reviewed"),
+        m2m={"sources": (m.Source, "key")},
+        rules_fk="topic",
+    ),
+    Kind(
+        "question",
+        m.EligibilityQuestion,
+        ("slug",),
+        ("text", "help_text", "order", "last_reviewed"),
+        fks={
+            "topic_if_yes": (m.DiscussionTopic, "slug"),
+            "topic_if_no": (m.DiscussionTopic, "slug"),
+            "topic_if_unsure": (m.DiscussionTopic, "slug"),
+        },
+        m2m={"sources": (m.Source, "key"), "diseases": (m.Disease, "code")},
+        rules_fk="question",
+    ),
+    Kind(
+        "indication",
+        m.Indication,
+        ("slug",),
+        (
+            "regulator",
+            "label",
+            "approved_on",
+            "approval_note",
+            "approval_kind",
+            "last_reviewed",
+        ),
+        fks={"therapy": (m.Therapy, "slug"), "disease": (m.Disease, "code")},
+        m2m={"sources": (m.Source, "key")},
+        rules_fk="indication",
+    ),
+    Kind(
+        "center",
+        m.TreatmentCenter,
+        ("slug",),
+        (
+            "name",
+            "city",
+            "country",
+            "products_verified",
+            "accepts_international",
+            "trials",
+            "contact",
+            "website",
+            "last_reviewed",
+        ),
+        m2m={"sources": (m.Source, "key"), "therapies": (m.Therapy, "slug")},
+    ),
+    Kind(
+        "price",
+        m.Price,
+        ("therapy", "country", "label"),
+        ("low_usd", "high_usd", "as_of", "note", "last_reviewed"),
+        fks={"therapy": (m.Therapy, "slug")},
+        m2m={"sources": (m.Source, "key")},
+    ),
+]
+
+
+class CatalogError(Exception):
+    """The seed files are wrong: a missing key, an unknown reference, a bad value."""
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept_staff_edits: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read_catalog(directory: Path | None = None) -> dict[str, list[dict]]:
+    directory = CATALOG_DIR if directory is None else directory
+    data: dict[str, list[dict]] = {kind.name: [] for kind in KINDS}
+    for path in sorted(directory.glob("*.toml")):
+        with path.open("rb") as fh:
+            try:
+                parsed = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise CatalogError(f"{path.name}: {exc}") from exc
+        for name, entries in parsed.items():
+            if name not in data:
+                raise CatalogError(f"{path.name}: unknown table [[{name}]]")
+            data[name].extend(entries)
+    return data
+
+
+def _default(model, name):
+    f = model._meta.get_field(name)
+    if f.has_default():
+        return f.get_default()
+    if f.null:
+        return None
+    if isinstance(f, (models.CharField, models.TextField)):
+        return ""
+    raise CatalogError(f"{model.__name__}.{name} is required")
+
+
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _rule_values(raw: dict) -> dict:
+    unknown = set(raw) - set(RULE_FIELDS)
+    if unknown:
+        raise CatalogError(f"unknown rule fields: {', '.join(sorted(unknown))}")
+    return {name: _plain(raw.get(name, _default(m.Rule, name))) for name in RULE_FIELDS}
+
+
+def _seed_state(kind: Kind, entry: dict) -> dict:
+    known = set(kind.key) | set(kind.fields) | set(kind.fks) | set(kind.m2m) | {"rules"}
+    unknown = set(entry) - known
+    if unknown:
+        raise CatalogError(
+            f"{kind.name} {_label(kind, entry)}: unknown fields {', '.join(sorted(unknown))}"
+        )
+    state = {}
+    for name in kind.fields:
+        state[name] = _plain(
+            entry[name] if name in entry else _default(kind.model, name)
+        )
+    for name in kind.fks:
+        state[name] = entry.get(name)
+    for name in kind.m2m:
+        state[name] = sorted(entry.get(name, []))
+    if kind.rules_fk:
+        state["rules"] = [_rule_values(r) for r in entry.get("rules", [])]
+    return state
+
+
+def _row_state(kind: Kind, obj) -> dict:
+    state = {}
+    for name in kind.fields:
+        state[name] = _plain(getattr(obj, name))
+    for name, (_model, key) in kind.fks.items():
+        related = getattr(obj, name)
+        state[name] = getattr(related, key) if related is not None else None
+    for name, (_model, key) in kind.m2m.items():
+        state[name] = sorted(getattr(obj, name).values_list(key, flat=True))
+    if kind.rules_fk:
+        state["rules"] = [
+            {name: _plain(getattr(rule, name)) for name in RULE_FIELDS}
+            for rule in obj.rules.order_by("id")
+        ]
+    return state
+
+
+def _hash(state: dict) -> str:
+    return hashlib.sha256(
+        json.dumps(state, sort_keys=True, default=str).encode()
+    ).hexdigest()
+
+
+def _label(kind: Kind, entry: dict) -> str:
+    return "/".join(str(entry.get(k) or "-") for k in kind.key)
+
+
+def _lookup(kind: Kind, entry: dict):
+    filters = {}
+    for k in kind.key:
+        value = entry.get(k)
+        if k in kind.fks:
+            model, key = kind.fks[k]
+            filters[k] = _resolve(model, key, value) if value else None
+        else:
+            filters[k] = value if value is not None else _default(kind.model, k)
+    return kind.model.objects.filter(**filters).first(), filters
+
+
+def _resolve(model, key, value):
+    try:
+        return model.objects.get(**{key: value})
+    except model.DoesNotExist:
+        raise CatalogError(
+            f"{model.__name__} {value!r} is referenced but not in the catalog"
+        ) from None
+
+
+def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
+    if obj is None:
+        obj = kind.model(**key_values)
+    for name in kind.fields:
+        setattr(obj, name, state[name])
+    for name, (model, key) in kind.fks.items():
+        value = state[name]
+        setattr(obj, name, _resolve(model, key, value) if value else None)
+    obj.seed_hash = seed_hash
+    obj.full_clean(exclude=["seed_hash"], validate_unique=False)
+    obj.save()
+    for name, (model, key) in kind.m2m.items():
+        wanted = state[name]
+        found = list(model.objects.filter(**{f"{key}__in": wanted}))
+        if len(found) != len(set(wanted)):
+            missing = set(wanted) - {getattr(r, key) for r in found}
+            raise CatalogError(
+                f"{kind.name} {obj}: unknown {name} {', '.join(sorted(missing))}"
+            )
+        getattr(obj, name).set(found)
+    if kind.rules_fk:
+        obj.rules.all().delete()
+        for values in state["rules"]:
+            rule = m.Rule(**{kind.rules_fk: obj}, **values)
+            rule.full_clean()
+            rule.save()
+    return obj
+
+
+@transaction.atomic
+def load_catalog(
+    *, data: dict[str, list[dict]] | None = None, force: bool = False
+) -> LoadReport:
+    data = read_catalog() if data is None else data
+    report = LoadReport()
+    for kind in KINDS:
+        for entry in data.get(kind.name, []):
+            label = f"{kind.name} {_label(kind, entry)}"
+            state = _seed_state(kind, entry)
+            seed_hash = _hash(state)
+            obj, key_values = _lookup(kind, entry)
+            if obj is None:
+                _write(kind, None, key_values, state, seed_hash)
+                report.created.append(label)
+                continue
+            current = _hash(_row_state(kind, obj))
+            if current == seed_hash:
+                if obj.seed_hash != seed_hash:
+                    obj.seed_hash = seed_hash
+                    obj.save(update_fields=["seed_hash"])
+                report.unchanged += 1
+            elif current == obj.seed_hash or force:
+                _write(kind, obj, key_values, state, seed_hash)
+                report.updated.append(label)
+            else:
+                report.kept_staff_edits.append(label)
+    if report.changed:
+        m.CatalogVersion.bump()
+    else:
+        m.CatalogVersion.objects.get_or_create(pk=1)
+    return report

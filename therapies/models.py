@@ -1,0 +1,555 @@
+"""The therapy catalog: approved CAR T products, their labelled indications and
+the content that prepares a patient's conversation with the oncologist.
+
+Every fact-bearing record links its sources and carries a last-reviewed date;
+django-simple-history keeps every change. `seed_hash` lets `load_catalog`
+tell a row that still holds its seed from one that staff edited.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .criteria import Criteria
+from .vocabulary import (
+    DiseaseCode,
+    PriorCarT,
+    PriorTherapy,
+    Regulator,
+    RelapseStatus,
+    YesNoUnsure,
+)
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+class Source(models.Model):
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    published = models.CharField(
+        _("date"),
+        max_length=40,
+        blank=True,
+        help_text=_("As the source gives it: 2024, Apr 2024 or 2024-04-05."),
+    )
+    seed_hash = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewedContent(models.Model):
+    """Fields every fact-bearing record shares."""
+
+    sources = models.ManyToManyField(Source, blank=True, verbose_name=_("sources"))
+    last_reviewed = models.DateField(_("last reviewed"))
+    seed_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def review_overdue(self) -> bool:
+        return timezone.now().date() - self.last_reviewed > REVIEW_INTERVAL
+
+
+class Disease(ReviewedContent):
+    code = models.CharField(
+        _("code"), max_length=20, choices=DiseaseCode.choices, unique=True
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("plain description"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("disease")
+
+    def __str__(self):
+        return self.name
+
+
+class TherapyQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "indications",
+                queryset=Indication.objects.select_related("disease").order_by(
+                    "regulator", "approved_on"
+                ),
+            )
+        )
+
+    def for_detail(self):
+        return self.prefetch_related(
+            "sources",
+            models.Prefetch(
+                "indications",
+                queryset=Indication.objects.select_related("disease")
+                .prefetch_related("sources")
+                .order_by("regulator", "disease__order", "approved_on"),
+            ),
+            models.Prefetch("prices", queryset=Price.objects.order_by("country")),
+        )
+
+
+class Therapy(ReviewedContent):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    brand_name = models.CharField(_("brand name"), max_length=80)
+    generic_name = models.CharField(_("generic name"), max_length=120)
+    short_name = models.CharField(
+        _("short name"), max_length=40, blank=True, help_text=_("For example axi-cel.")
+    )
+    maker = models.CharField(_("maker"), max_length=200)
+    target = models.CharField(
+        _("target antigen"), max_length=40, help_text=_("For example CD19 or BCMA.")
+    )
+    summary = models.TextField(_("plain-language summary"))
+    how_given = models.TextField(_("how it is made and given"))
+    key_results = models.TextField(
+        _("key results"), help_text=_("Trial names with their main results.")
+    )
+    side_effects = models.TextField(_("main side effects"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    objects = TherapyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "brand_name"]
+        verbose_name = _("therapy")
+        verbose_name_plural = _("therapies")
+
+    def __str__(self):
+        return f"{self.brand_name} ({self.generic_name})"
+
+
+class Indication(ReviewedContent):
+    class ApprovalKind(models.TextChoices):
+        REGULAR = "regular", _("Regular approval")
+        ACCELERATED = "accelerated", _("Accelerated approval")
+        CONDITIONAL = "conditional", _("Conditional approval")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    therapy = models.ForeignKey(
+        Therapy, models.CASCADE, related_name="indications", verbose_name=_("therapy")
+    )
+    disease = models.ForeignKey(
+        Disease, models.PROTECT, related_name="indications", verbose_name=_("disease")
+    )
+    regulator = models.CharField(
+        _("regulator"), max_length=10, choices=Regulator.choices
+    )
+    label = models.TextField(_("label wording, in our own words"))
+    approved_on = models.DateField(_("approval date"), null=True, blank=True)
+    approval_note = models.CharField(
+        _("approval date note"),
+        max_length=120,
+        blank=True,
+        help_text=_("When only a month or year is known."),
+    )
+    approval_kind = models.CharField(
+        _("approval kind"),
+        max_length=12,
+        choices=ApprovalKind.choices,
+        default=ApprovalKind.REGULAR,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["therapy__order", "regulator", "disease__order"]
+        verbose_name = _("indication")
+        indexes = [models.Index(fields=["regulator", "disease"])]
+
+    def __str__(self):
+        return f"{self.therapy.brand_name} · {self.disease.name} · {self.regulator}"
+
+
+class DiscussionTopic(ReviewedContent):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("body"), help_text=_("Plain words, about a grade-8 reading level.")
+    )
+    question = models.CharField(
+        _("question to ask"),
+        max_length=300,
+        help_text=_("One question the patient can read out to the doctor."),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"),
+        default=50,
+        help_text=_("Higher comes first. Urgent topics use 100."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-priority", "title"]
+        verbose_name = _("discussion topic")
+
+    def __str__(self):
+        return self.title
+
+
+class EligibilityQuestion(ReviewedContent):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.TextField(_("help text"), blank=True)
+    diseases = models.ManyToManyField(
+        Disease,
+        blank=True,
+        verbose_name=_("diseases"),
+        help_text=_("Leave empty to ask for every disease."),
+    )
+    topic_if_yes = models.ForeignKey(
+        DiscussionTopic,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic if yes"),
+    )
+    topic_if_no = models.ForeignKey(
+        DiscussionTopic,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic if no"),
+    )
+    topic_if_unsure = models.ForeignKey(
+        DiscussionTopic,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("topic if not sure"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("eligibility question")
+
+    def __str__(self):
+        return self.text
+
+    def topic_for(self, answer: str):
+        return {
+            "yes": self.topic_if_yes,
+            "no": self.topic_if_no,
+            "unsure": self.topic_if_unsure,
+        }.get(answer)
+
+
+@deconstructible
+class CodesValidator:
+    """Accepts a JSON list whose items are all codes of one vocabulary."""
+
+    def __init__(self, vocabulary: str):
+        self.vocabulary = vocabulary
+
+    def __call__(self, value):
+        allowed = set(VOCABULARIES[self.vocabulary].values)
+        if not isinstance(value, list) or any(v not in allowed for v in value):
+            raise ValidationError(
+                _("Use a list of these codes: %(codes)s.")
+                % {"codes": ", ".join(sorted(allowed))}
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, CodesValidator) and other.vocabulary == self.vocabulary
+
+
+VOCABULARIES = {
+    "disease": DiseaseCode,
+    "relapse_status": RelapseStatus,
+    "prior_therapy": PriorTherapy,
+    "yes_no_unsure": YesNoUnsure,
+    "prior_car_t": PriorCarT,
+}
+
+
+class Rule(models.Model):
+    """One set of conditions for an indication, a topic or a question.
+
+    The owner applies when any of its rules is met. Empty lists mean "any".
+    """
+
+    indication = models.ForeignKey(
+        Indication, models.CASCADE, null=True, blank=True, related_name="rules"
+    )
+    topic = models.ForeignKey(
+        DiscussionTopic, models.CASCADE, null=True, blank=True, related_name="rules"
+    )
+    question = models.ForeignKey(
+        EligibilityQuestion, models.CASCADE, null=True, blank=True, related_name="rules"
+    )
+    note = models.CharField(_("what this route is"), max_length=200, blank=True)
+    diseases = models.JSONField(
+        _("diseases"), default=list, blank=True, validators=[CodesValidator("disease")]
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    min_prior_lines = models.PositiveSmallIntegerField(
+        _("minimum prior lines"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(15)],
+    )
+    max_prior_lines = models.PositiveSmallIntegerField(
+        _("maximum prior lines"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(15)],
+    )
+    relapse_statuses = models.JSONField(
+        _("relapse statuses (any of)"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("relapse_status")],
+    )
+    prior_therapies_all = models.JSONField(
+        _("prior therapies (all of)"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("prior_therapy")],
+    )
+    lenalidomide_refractory = models.JSONField(
+        _("lenalidomide-refractory"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    transplant_eligible = models.JSONField(
+        _("transplant eligible"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    prior_car_t = models.JSONField(
+        _("prior CAR T outcome (any of)"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("prior_car_t")],
+    )
+    antigen_loss = models.JSONField(
+        _("target loss"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    caregiver = models.JSONField(
+        _("caregiver"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    travel_abroad = models.JSONField(
+        _("travel abroad"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    recent_infusion = models.JSONField(
+        _("recent infusion"),
+        default=list,
+        blank=True,
+        validators=[CodesValidator("yes_no_unsure")],
+    )
+    urgent = models.BooleanField(_("urgent"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        indication__isnull=False,
+                        topic__isnull=True,
+                        question__isnull=True,
+                    )
+                    | Q(
+                        indication__isnull=True,
+                        topic__isnull=False,
+                        question__isnull=True,
+                    )
+                    | Q(
+                        indication__isnull=True,
+                        topic__isnull=True,
+                        question__isnull=False,
+                    )
+                ),
+                name="rule_has_exactly_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(min_age__lte=F("max_age")),
+                name="rule_age_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_prior_lines__isnull=True)
+                | Q(max_prior_lines__isnull=True)
+                | Q(min_prior_lines__lte=F("max_prior_lines")),
+                name="rule_lines_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.note or f"Rule {self.pk}"
+
+    def criteria(self, disease_code: str | None = None) -> Criteria:
+        """This rule as a `Criteria`; an indication's rule takes its disease."""
+        diseases = (disease_code,) if disease_code else tuple(self.diseases)
+        return Criteria(
+            diseases=diseases,
+            min_age=self.min_age,
+            max_age=self.max_age,
+            min_prior_lines=self.min_prior_lines,
+            max_prior_lines=self.max_prior_lines,
+            relapse_statuses=tuple(self.relapse_statuses),
+            prior_therapies_all=tuple(self.prior_therapies_all),
+            lenalidomide_refractory=tuple(self.lenalidomide_refractory),
+            transplant_eligible=tuple(self.transplant_eligible),
+            prior_car_t=tuple(self.prior_car_t),
+            antigen_loss=tuple(self.antigen_loss),
+            caregiver=tuple(self.caregiver),
+            travel_abroad=tuple(self.travel_abroad),
+            recent_infusion=tuple(self.recent_infusion),
+            urgent=self.urgent,
+        )
+
+
+class TreatmentCenterQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related("therapies")
+
+
+class TreatmentCenter(ReviewedContent):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, such as US.")
+    )
+    therapies = models.ManyToManyField(
+        Therapy, blank=True, related_name="centers", verbose_name=_("products offered")
+    )
+    products_verified = models.BooleanField(
+        _("products verified"),
+        default=False,
+        help_text=_("Off until staff confirm the products with the centre."),
+    )
+    accepts_international = models.BooleanField(
+        _("accepts international patients"), null=True, blank=True
+    )
+    trials = models.TextField(_("clinical trials"), blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords()
+
+    objects = TreatmentCenterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("treatment centre")
+        indexes = [models.Index(fields=["country"])]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+
+class Price(ReviewedContent):
+    therapy = models.ForeignKey(
+        Therapy,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prices",
+        verbose_name=_("therapy"),
+    )
+    label = models.CharField(
+        _("label"),
+        max_length=120,
+        blank=True,
+        help_text=_("What is priced when it is not one product, such as trials."),
+    )
+    country = models.CharField(_("country"), max_length=2)
+    low_usd = models.PositiveIntegerField(
+        _("low (USD)"), validators=[MinValueValidator(1)]
+    )
+    high_usd = models.PositiveIntegerField(
+        _("high (USD)"), validators=[MinValueValidator(1)]
+    )
+    as_of = models.DateField(_("as of"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["therapy__order", "country"]
+        verbose_name = _("price")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(low_usd__lte=F("high_usd")), name="price_low_not_above_high"
+            ),
+            models.UniqueConstraint(
+                fields=["therapy", "country", "label"], name="price_unique_per_country"
+            ),
+        ]
+
+    def __str__(self):
+        what = self.therapy.brand_name if self.therapy_id else self.label
+        return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
+
+
+class CatalogVersion(models.Model):
+    """A single row bumped on every catalog change, so every worker on every
+    server notices with one cheap query and reloads its cached catalog."""
+
+    version = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalog version")
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    @classmethod
+    def current(cls) -> tuple:
+        """(version, changed_at): the pair changes whenever the catalog does,
+        also across a database restore that rewinds the counter."""
+        return cls.objects.filter(pk=1).values_list(
+            "version", "changed_at"
+        ).first() or (0, None)
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(
+            version=F("version") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.get_or_create(pk=1)

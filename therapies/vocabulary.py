@@ -1,0 +1,207 @@
+"""The codes of ../shared/design/intake-contract.md that the catalog's rules use.
+
+Codes are stable identifiers; labels may change and are translated. The intake
+app builds its answers on these, so they live here: `therapies` never imports
+`intake`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DiseaseCode(models.TextChoices):
+    B_ALL = "b_all", _("B-cell acute lymphoblastic leukemia (B-ALL)")
+    LBCL = "lbcl", _("Large B-cell lymphoma (including DLBCL)")
+    FL = "fl", _("Follicular lymphoma")
+    MCL = "mcl", _("Mantle cell lymphoma")
+    CLL = "cll", _("Chronic lymphocytic leukemia or small lymphocytic lymphoma")
+    MZL = "mzl", _("Marginal zone lymphoma")
+    MM = "mm", _("Multiple myeloma")
+    OTHER_BLOOD = "other_blood", _("Another blood cancer")
+    SOLID = "solid", _("A solid tumor")
+    UNSURE = "unsure", _("I am not sure")
+
+
+class RelapseStatus(models.TextChoices):
+    NEWLY_DIAGNOSED = "newly_diagnosed", _("Newly diagnosed, no treatment yet")
+    IN_TREATMENT = "in_treatment", _("Getting my first treatment now")
+    REMISSION = "remission", _("In remission (no sign of cancer now)")
+    REFRACTORY = "refractory", _("It did not respond, or it grew during treatment")
+    EARLY_RELAPSE = (
+        "early_relapse",
+        _("It came back within 12 months of my last treatment"),
+    )
+    LATE_RELAPSE = (
+        "late_relapse",
+        _("It came back more than 12 months after my last treatment"),
+    )
+    UNSURE = "unsure", _("I am not sure")
+
+
+RELAPSED_OR_REFRACTORY = (
+    RelapseStatus.REFRACTORY,
+    RelapseStatus.EARLY_RELAPSE,
+    RelapseStatus.LATE_RELAPSE,
+)
+
+
+class PriorTherapy(models.TextChoices):
+    CHEMOIMMUNOTHERAPY = (
+        "chemoimmunotherapy",
+        _("Chemotherapy, alone or with an antibody such as rituximab"),
+    )
+    STEM_CELL_TRANSPLANT = "stem_cell_transplant", _("Stem cell transplant")
+    BTKI = "btki", _("BTK inhibitor (such as ibrutinib, acalabrutinib, zanubrutinib)")
+    BCL2I = "bcl2i", _("BCL-2 inhibitor (venetoclax)")
+    PI = "pi", _("Proteasome inhibitor (such as bortezomib, carfilzomib)")
+    IMID = (
+        "imid",
+        _("Immunomodulatory drug (such as lenalidomide, pomalidomide, thalidomide)"),
+    )
+    ANTI_CD38 = "anti_cd38", _("Anti-CD38 antibody (such as daratumumab, isatuximab)")
+    BISPECIFIC = (
+        "bispecific",
+        _("Bispecific antibody (such as blinatumomab, teclistamab)"),
+    )
+    CAR_T = "car_t", _("CAR T-cell therapy")
+    RADIATION = "radiation", _("Radiation")
+    OTHER = "other", _("Something else")
+
+
+# Which prior therapies the intake offers for each disease. Every list keeps
+# `car_t`, so a prior CAR T can always be reported.
+PRIOR_THERAPIES_BY_DISEASE = {
+    "b_all": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "lbcl": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "fl": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "imid",
+        "btki",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "mzl": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "imid",
+        "btki",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "mcl": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "btki",
+        "bcl2i",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "cll": [
+        "chemoimmunotherapy",
+        "stem_cell_transplant",
+        "btki",
+        "bcl2i",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+    "mm": [
+        "stem_cell_transplant",
+        "pi",
+        "imid",
+        "anti_cd38",
+        "bispecific",
+        "car_t",
+        "radiation",
+        "other",
+    ],
+}
+ALL_PRIOR_THERAPIES = [code for code, _label in PriorTherapy.choices]
+
+
+def prior_therapies_for(disease: str) -> list[str]:
+    return PRIOR_THERAPIES_BY_DISEASE.get(disease, ALL_PRIOR_THERAPIES)
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("I am not sure")
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+class PriorCarT(models.TextChoices):
+    NONE = "none", _("I have not had CAR T-cell therapy")
+    RELAPSE_EARLY = (
+        "relapse_early",
+        _("It worked, then the cancer came back within 6 months"),
+    )
+    RELAPSE_LATE = (
+        "relapse_late",
+        _("It worked, then the cancer came back after 6 months or more"),
+    )
+    NO_RESPONSE = "no_response", _("The cancer did not respond")
+    PARTIAL_RESPONSE = "partial_response", _("The cancer shrank but did not go away")
+
+
+class Symptom(models.TextChoices):
+    FEVER = "fever", _("Fever of 100.4 °F (38 °C) or higher, or chills")
+    CONFUSION = "confusion", _("Confusion, or being very sleepy")
+    TROUBLE_SPEAKING = "trouble_speaking", _("Trouble speaking or finding words")
+    SEIZURE = "seizure", _("Seizure or shaking")
+    BREATHING = "breathing", _("Trouble breathing")
+    LOW_BLOOD_PRESSURE = "low_blood_pressure", _("Dizziness or low blood pressure")
+    NONE = "none", _("None of these")
+
+
+class Regulator(models.TextChoices):
+    FDA = "FDA", _("US Food and Drug Administration (FDA)")
+    EMA = "EMA", _("European Medicines Agency (EMA)")
+    NMPA = "NMPA", _("China National Medical Products Administration (NMPA)")
+    CDSCO = "CDSCO", _("India Central Drugs Standard Control Organisation (CDSCO)")
+
+
+# European Union and EEA countries follow the European Commission's approvals.
+EMA_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
+    "IS LI NO".split()
+)
+
+
+def regulator_for_country(country: str) -> str | None:
+    """The regulator whose approvals apply in `country`, or None if the catalog has none."""
+    if country == "US":
+        return Regulator.FDA
+    if country == "CN":
+        return Regulator.NMPA
+    if country == "IN":
+        return Regulator.CDSCO
+    if country in EMA_COUNTRIES:
+        return Regulator.EMA
+    return None
