@@ -1,0 +1,238 @@
+"""Patients' submissions (drafts until submitted), the coordinators' timeline on
+them, and the audit trail of every look at one.
+
+A submission is found by its resume token (at least 128 bits from `secrets`),
+never by its sequential id. Coordinators see a submission only once the patient
+submitted it and asked to be contacted.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from therapies.vocabulary import DiseaseCode, RelapseStatus
+
+# Letters and digits that cannot be misread over the phone (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CONSENT_VERSION = "2026-11-v1"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def new_reference() -> str:
+    return "CT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to_coordinators(self):
+        return self.filter(stage=Submission.Stage.SUBMITTED, contact_requested=True)
+
+    def queue(self):
+        """Urgent first, then oldest request first, with what a queue row shows."""
+        return (
+            self.visible_to_coordinators()
+            .select_related("assignee")
+            .order_by("-urgent", "contact_requested_at", "id")
+        )
+
+    def abandoned_drafts(self, older_than):
+        return self.filter(
+            stage=Submission.Stage.DRAFT, updated_at__lt=timezone.now() - older_than
+        )
+
+
+class Submission(models.Model):
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class ReviewStatus(models.TextChoices):
+        NEW = "new", _("New")
+        IN_REVIEW = "in_review", _("In review")
+        CONTACTED = "contacted", _("Contacted")
+        REFERRED = "referred", _("Referred")
+        CLOSED = "closed", _("Closed")
+
+    token = models.CharField(
+        max_length=64, unique=True, default=new_token, editable=False
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=12,
+        unique=True,
+        default=new_reference,
+        editable=False,
+    )
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    completed_steps = models.JSONField(default=list, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    # Copied from the answers at submit time, so the queue can filter with indexes.
+    urgent = models.BooleanField(_("urgent"), default=False)
+    disease = models.CharField(
+        _("disease"), max_length=20, choices=DiseaseCode.choices, blank=True
+    )
+    prior_lines = models.PositiveSmallIntegerField(
+        _("prior lines"), null=True, blank=True
+    )
+    relapse_status = models.CharField(
+        _("relapse status"), max_length=20, choices=RelapseStatus.choices, blank=True
+    )
+
+    # "Ask a navigator to contact me"
+    contact_requested = models.BooleanField(_("asked to be contacted"), default=False)
+    contact_requested_at = models.DateTimeField(
+        _("contact requested"), null=True, blank=True
+    )
+    contact_name = models.CharField(_("name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_language = models.CharField(
+        _("preferred language"), max_length=10, blank=True
+    )
+    contact_time = models.CharField(_("preferred time"), max_length=120, blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
+    country = CountryField(_("country"), blank=True)
+
+    # Coordinator workflow
+    review_status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.NEW,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_submissions",
+        verbose_name=_("assigned to"),
+    )
+    close_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    first_contacted_at = models.DateTimeField(
+        _("first contacted"), null=True, blank=True
+    )
+    # Bumped on every coordinator change: a stale form is refused, not applied.
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        indexes = [
+            models.Index(
+                fields=["-urgent", "contact_requested_at", "id"],
+                name="queue_order",
+                condition=Q(stage="submitted", contact_requested=True),
+            ),
+            models.Index(
+                fields=["review_status", "-urgent", "contact_requested_at"],
+                name="queue_by_status",
+                condition=Q(stage="submitted", contact_requested=True),
+            ),
+            models.Index(
+                fields=["disease", "-urgent", "contact_requested_at"],
+                name="queue_by_disease",
+                condition=Q(stage="submitted", contact_requested=True),
+            ),
+            models.Index(
+                fields=["assignee", "-urgent", "contact_requested_at"],
+                name="queue_by_assignee",
+                condition=Q(stage="submitted", contact_requested=True),
+            ),
+            models.Index(fields=["stage", "updated_at"], name="drafts_by_age"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class ReviewEvent(models.Model):
+    """One entry in a submission's timeline: a note, a status change or an assignment."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        STATUS = "status", _("Status change")
+        ASSIGN = "assign", _("Assignment")
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="events")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    from_status = models.CharField(
+        max_length=12, choices=Submission.ReviewStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        max_length=12, choices=Submission.ReviewStatus.choices, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.submission_id}"
+
+
+class AuditEvent(models.Model):
+    """Who looked at or changed which submission, when, from where.
+
+    Identifiers only, never health data. Kept when the submission is deleted,
+    so the submission is named by id and reference, not by a foreign key.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CHANGE = "change", _("Changed")
+        EXPORT = "export", _("Exported")
+        DELETE = "delete", _("Deleted by patient")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    submission_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reference = models.CharField(max_length=12, blank=True)
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("What changed, as field names; or the export's filter."),
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.reference}"
