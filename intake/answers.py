@@ -251,3 +251,21 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
             answers, prior_therapies=(*answers.prior_therapies, PriorTherapy.CAR_T)
         )
     return answers.applicable()
+
+
+def answers_from_stored(data: dict) -> Answers:
+    """A draft's stored answers (validated when each step was saved) as `Answers`.
+
+    Keys the contract no longer has are dropped; a value that no longer
+    validates (say, a removed code) falls back to 'not asked'.
+    """
+    clean = {}
+    for key, value in (data or {}).items():
+        if key not in FIELDS:
+            continue
+        try:
+            parse_answers({key: value})
+        except AnswerError:
+            continue
+        clean[key] = value
+    return parse_answers(clean)
