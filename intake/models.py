@@ -135,7 +135,9 @@ class Submission(models.Model):
 
     class Meta:
         verbose_name = _("submission")
-        permissions = [("review_submission", "Can review, triage and export patient submissions")]
+        permissions = [
+            ("review_submission", "Can review, triage and export patient submissions")
+        ]
         indexes = [
             models.Index(
                 fields=["-urgent", "contact_requested_at", "id"],

@@ -1,5 +1,319 @@
-from django.shortcuts import render
+"""The patient's intake: no account, one form and URL per step, a results page.
+
+A draft is found by its unguessable resume token, so back, reload, a closed tab
+or a new session lose nothing. Every page that shows a patient's answers is
+sent with `Cache-Control: no-store`, and POST bodies are kept out of error
+reports with `sensitive_post_parameters`.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from therapies.snapshot import get_catalog
+
+from . import services
+from .answers import Answers, answers_from_stored
+from .forms import ContactForm, EligibilityForm
+from .models import CONSENT_VERSION, Submission
+from .presentation import answer_rows
+from .steps import BY_SLUG, next_step, previous_step, progress
+from .suggestions import eligibility_questions, suggest
 
 
+def _get_submission(token: str) -> Submission:
+    """A patient's submission by resume token; anything else is a 404."""
+    if len(token) > 64:
+        raise Http404
+    return get_object_or_404(Submission, token=token)
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _step_url(submission: Submission, slug: str) -> str:
+    if slug == "review":
+        return reverse("intake:review", args=[submission.token])
+    return reverse("intake:step", args=[submission.token, slug])
+
+
+def _form_for(step, answers: Answers, catalog, data=None):
+    kwargs = {"answers": answers}
+    if step.form_class is EligibilityForm:
+        kwargs["questions"] = eligibility_questions(answers, catalog)
+    initial = answers.to_json()
+    if step.form_class is EligibilityForm:
+        initial = dict(answers.eligibility)
+    return step.form_class(data, initial=initial, **kwargs)
+
+
+def _render_step(request, step, form, answers, catalog, submission=None, status=200):
+    number, total = progress(step, answers, catalog)
+    previous = previous_step(step, answers, catalog) if submission else None
+    return render(
+        request,
+        "intake/step.html",
+        {
+            "step": step,
+            "form": form,
+            "submission": submission,
+            "number": number,
+            "total": total,
+            "percent": round(100 * number / total),
+            "previous_url": _step_url(submission, previous.slug) if previous else None,
+            "resume_url": request.build_absolute_uri(
+                reverse("intake:resume", args=[submission.token])
+            )
+            if submission
+            else None,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request):
-    return render(request, "intake/start.html")
+    """The first step. The draft is created only when the patient answers it."""
+    catalog = get_catalog()
+    step = BY_SLUG["safety"]
+    answers = Answers()
+    form = _form_for(
+        step, answers, catalog, request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            submission = services.draft_create(
+                step=step.slug, values=form.values(), language=get_language()
+            )
+            return _after_save(submission, catalog)
+        return _render_step(request, step, form, answers, catalog, status=400)
+    return _render_step(request, step, form, answers, catalog)
+
+
+def _after_save(submission: Submission, catalog):
+    answers = answers_from_stored(submission.answers)
+    if answers.urgent and "urgent-seen" not in submission.completed_steps:
+        return redirect("intake:urgent", submission.token)
+    return redirect(
+        _step_url(
+            submission, next_step(answers, submission.completed_steps, catalog).slug
+        )
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
+def step(request, token, slug):
+    submission = _get_submission(token)
+    catalog = get_catalog()
+    step = BY_SLUG.get(slug)
+    if step is None or step.form_class is None:
+        raise Http404
+    answers = answers_from_stored(submission.answers)
+    if not step.applies(answers, catalog):
+        messages.info(
+            request,
+            _("That question does not apply to your answers, so we skipped it."),
+        )
+        return redirect(
+            _step_url(
+                submission, next_step(answers, submission.completed_steps, catalog).slug
+            )
+        )
+    if request.method == "POST":
+        form = _form_for(step, answers, catalog, request.POST)
+        if form.is_valid():
+            submission = services.draft_save_step(
+                submission=submission,
+                step=step.slug,
+                values=form.values(),
+                language=get_language(),
+            )
+            return _after_save(submission, catalog)
+        return _render_step(
+            request, step, form, answers, catalog, submission, status=400
+        )
+    return _render_step(
+        request, step, _form_for(step, answers, catalog), answers, catalog, submission
+    )
+
+
+@never_cache
+@require_safe
+def resume(request, token):
+    submission = _get_submission(token)
+    if submission.stage == Submission.Stage.SUBMITTED:
+        return redirect("intake:results", submission.token)
+    answers = answers_from_stored(submission.answers)
+    return redirect(
+        _step_url(
+            submission,
+            next_step(answers, submission.completed_steps, get_catalog()).slug,
+        )
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def urgent(request, token):
+    """The call-now message after a recent infusion with symptoms, before anything else."""
+    submission = _get_submission(token)
+    answers = answers_from_stored(submission.answers)
+    if request.method == "POST":
+        if "urgent-seen" not in submission.completed_steps:
+            submission.completed_steps = [*submission.completed_steps, "urgent-seen"]
+            submission.save(update_fields=["completed_steps", "updated_at"])
+        return redirect(
+            _step_url(
+                submission,
+                next_step(answers, submission.completed_steps, get_catalog()).slug,
+            )
+        )
+    return render(
+        request, "intake/urgent.html", {"submission": submission, "answers": answers}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def review(request, token):
+    submission = _get_submission(token)
+    catalog = get_catalog()
+    answers = answers_from_stored(submission.answers)
+    pending = next_step(answers, submission.completed_steps, catalog)
+    if pending.slug != "review":
+        messages.info(request, _("A few questions still need an answer."))
+        return redirect(_step_url(submission, pending.slug))
+    if request.method == "POST":
+        services.submission_submit(submission=submission)
+        return redirect("intake:results", submission.token)
+    step = BY_SLUG["review"]
+    number, total = progress(step, answers, catalog)
+    return render(
+        request,
+        "intake/review.html",
+        {
+            "submission": submission,
+            "rows": answer_rows(answers, catalog),
+            "step": step,
+            "number": number,
+            "total": total,
+            "percent": 100,
+            "resume_url": request.build_absolute_uri(
+                reverse("intake:resume", args=[submission.token])
+            ),
+        },
+    )
+
+
+def _results_context(request, submission):
+    catalog = get_catalog()
+    answers = answers_from_stored(submission.answers)
+    return {
+        "submission": submission,
+        "answers": answers,
+        "suggestions": suggest(answers, catalog),
+        "rows": answer_rows(answers, catalog),
+        "catalog": catalog,
+        "resume_url": request.build_absolute_uri(
+            reverse("intake:resume", args=[submission.token])
+        ),
+    }
+
+
+def _submitted_or_redirect(submission):
+    if submission.stage != Submission.Stage.SUBMITTED:
+        return redirect("intake:resume", submission.token)
+    return None
+
+
+@never_cache
+@require_safe
+def results(request, token):
+    submission = _get_submission(token)
+    if response := _submitted_or_redirect(submission):
+        return response
+    context = _results_context(request, submission)
+    context["contact_form"] = ContactForm(
+        initial={"preferred_language": get_language()}
+    )
+    return render(request, "intake/results.html", context)
+
+
+@never_cache
+@require_safe
+def print_view(request, token):
+    submission = _get_submission(token)
+    if response := _submitted_or_redirect(submission):
+        return response
+    return render(request, "intake/print.html", _results_context(request, submission))
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request, token):
+    submission = _get_submission(token)
+    if response := _submitted_or_redirect(submission):
+        return response
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.submission_request_contact(
+                submission=submission,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                preferred_language=data["preferred_language"],
+                preferred_time=data["preferred_time"],
+            )
+            messages.success(
+                request, _("Thank you. A patient navigator will contact you.")
+            )
+            return redirect("intake:results", submission.token)
+        status = 400
+    else:
+        form = ContactForm(
+            initial={
+                "name": submission.contact_name,
+                "email": submission.contact_email,
+                "phone": submission.contact_phone,
+                "preferred_language": submission.contact_language or get_language(),
+                "preferred_time": submission.contact_time,
+            }
+        )
+        status = 200
+    return render(
+        request,
+        "intake/contact.html",
+        {"submission": submission, "form": form, "consent_version": CONSENT_VERSION},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete(request, token):
+    submission = _get_submission(token)
+    if request.method == "POST":
+        services.submission_delete(
+            submission=submission, ip_address=_client_ip(request)
+        )
+        return redirect("intake:deleted")
+    return render(request, "intake/delete.html", {"submission": submission})
+
+
+@require_safe
+def deleted(request):
+    return render(request, "intake/deleted.html")

@@ -19,7 +19,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .vocabulary import DiseaseCode, PriorTherapy, RelapseStatus
+from .vocabulary import RELAPSED_OR_REFRACTORY, DiseaseCode, PriorTherapy, RelapseStatus
 
 
 class Outcome(StrEnum):
@@ -272,7 +272,12 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
 
     if c.relapse_statuses:
         status = answers.relapse_status
-        accepted = _join([_relapse_phrase(s) for s in c.relapse_statuses])
+        if set(c.relapse_statuses) == set(RELAPSED_OR_REFRACTORY):
+            accepted = _(
+                "came back or did not respond to treatment (relapsed or refractory)"
+            )
+        else:
+            accepted = _join([_relapse_phrase(s) for s in c.relapse_statuses])
         if status in c.relapse_statuses:
             out.append(
                 CriterionResult(

@@ -111,6 +111,7 @@ class CenterInfo:
 @dataclass(frozen=True)
 class PriceInfo:
     therapy: str | None
+    therapy_name: str
     label: str
     country: str
     low_usd: int
@@ -245,6 +246,7 @@ def build_catalog(version: tuple) -> Catalog:
     prices = tuple(
         PriceInfo(
             p.therapy.slug if p.therapy_id else None,
+            p.therapy.brand_name if p.therapy_id else p.label,
             p.label,
             p.country,
             p.low_usd,

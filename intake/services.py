@@ -1,0 +1,120 @@
+"""Writes for the patient side: drafts, submit, contact request, delete.
+
+Each is atomic: a failed step leaves the draft as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils import timezone
+
+from .answers import Answers, answers_from_stored
+from .models import CONSENT_VERSION, AuditEvent, Submission
+from .steps import INVALIDATES
+
+
+def _merged(answers: Answers, values: dict) -> Answers:
+    if "eligibility" in values:
+        values = {
+            **values,
+            "eligibility": {**answers.eligibility, **values["eligibility"]},
+        }
+    for key in ("prior_therapies", "symptoms"):
+        if key in values:
+            values[key] = tuple(values[key])
+    return replace(answers, **values).applicable()
+
+
+@transaction.atomic
+def draft_create(*, step: str, values: dict, language: str) -> Submission:
+    answers = _merged(Answers(), values)
+    return Submission.objects.create(
+        answers=answers.to_json(), completed_steps=[step], language=language
+    )
+
+
+@transaction.atomic
+def draft_save_step(
+    *, submission: Submission, step: str, values: dict, language: str
+) -> Submission:
+    """Save one step's answers; later steps that depend on a changed answer are reopened."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    before = answers_from_stored(locked.answers)
+    after = _merged(before, values)
+    completed = [s for s in locked.completed_steps if s != step]
+    if after != before:
+        reopened = set(INVALIDATES.get(step, ()))
+        completed = [s for s in completed if s not in reopened]
+    completed.append(step)
+    locked.answers = after.to_json()
+    locked.completed_steps = completed
+    locked.language = language
+    if locked.stage == Submission.Stage.SUBMITTED:
+        # An edit after submitting keeps the denormalised columns in step.
+        _copy_answers_to_columns(locked, after)
+    locked.save()
+    return locked
+
+
+def _copy_answers_to_columns(submission: Submission, answers: Answers) -> None:
+    submission.urgent = answers.urgent
+    submission.disease = answers.disease
+    submission.prior_lines = answers.prior_lines
+    submission.relapse_status = answers.relapse_status
+    submission.country = answers.country
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission) -> Submission:
+    """Submit the draft. Idempotent: a second submit (a double click) changes nothing."""
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.stage == Submission.Stage.SUBMITTED:
+        return locked
+    _copy_answers_to_columns(locked, answers_from_stored(locked.answers))
+    locked.stage = Submission.Stage.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def submission_request_contact(
+    *,
+    submission: Submission,
+    name: str,
+    email: str,
+    phone: str,
+    preferred_language: str,
+    preferred_time: str,
+) -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    first_request = not locked.contact_requested
+    locked.contact_requested = True
+    if first_request:
+        locked.contact_requested_at = timezone.now()
+    locked.contact_name = name
+    locked.contact_email = email
+    locked.contact_phone = phone
+    locked.contact_language = preferred_language
+    locked.contact_time = preferred_time
+    locked.consent_version = CONSENT_VERSION
+    locked.save()
+    if first_request and locked.urgent:
+        from .review_services import submission_notify_urgent
+
+        transaction.on_commit(lambda: submission_notify_urgent(submission=locked))
+    return locked
+
+
+@transaction.atomic
+def submission_delete(*, submission: Submission, ip_address: str | None) -> None:
+    """Delete the patient's answers for good; the audit trail keeps only identifiers."""
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.DELETE,
+        submission_id=submission.pk,
+        reference=submission.reference,
+        ip_address=ip_address,
+    )
+    submission.delete()
