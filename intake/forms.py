@@ -149,7 +149,7 @@ class HistoryForm(StepForm):
         disease = self.answers.disease
         offered = set(prior_therapies_for(disease))
         self.fields["prior_therapies"].choices = [
-            (c, l) for c, l in PriorTherapy.choices if c in offered
+            (code, label) for code, label in PriorTherapy.choices if code in offered
         ]
         if disease != DiseaseCode.MM:
             del self.fields["lenalidomide_refractory"]

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "therapies"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("therapies/", views.therapy_list, name="therapy_list"),
+    path("therapies/<slug:slug>/", views.therapy_detail, name="therapy_detail"),
+    path("centres/", views.center_list, name="center_list"),
+]
