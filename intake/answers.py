@@ -191,7 +191,7 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
     values = {}
     if "disease" in data:
         values["disease"] = _choice("disease", data["disease"], DiseaseCode)
-    if "age" in data:
+    if data.get("age") is not None:
         values["age"] = _integer("age", data["age"], *AGE_RANGE)
     if "prior_lines" in data:
         values["prior_lines"] = _integer(
@@ -216,7 +216,7 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
             values[name] = _choice(name, data[name], YesNoUnsure, allow_not_asked=True)
     if "prior_car_t" in data:
         values["prior_car_t"] = _choice("prior_car_t", data["prior_car_t"], PriorCarT)
-    if "country" in data:
+    if data.get("country", NOT_ASKED) != NOT_ASKED:
         values["country"] = validate_country(data["country"])
     if "recent_infusion" in data:
         values["recent_infusion"] = _choice(

@@ -1,0 +1,99 @@
+"""Property-based tests over random valid answers."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from intake.answers import parse_answers
+from intake.suggestions import suggest
+from therapies.criteria import evaluate
+from therapies.vocabulary import (
+    DiseaseCode,
+    PriorCarT,
+    PriorTherapy,
+    RelapseStatus,
+    Symptom,
+    YesNoUnsure,
+    regulator_for_country,
+)
+
+yes_no_unsure = st.sampled_from(YesNoUnsure.values)
+answers_strategy = st.fixed_dictionaries(
+    {
+        "disease": st.sampled_from(DiseaseCode.values),
+        "age": st.integers(0, 120),
+        "prior_lines": st.integers(0, 15),
+        "relapse_status": st.sampled_from(RelapseStatus.values),
+        "prior_therapies": st.lists(st.sampled_from(PriorTherapy.values), unique=True),
+        "lenalidomide_refractory": yes_no_unsure,
+        "transplant_eligible": yes_no_unsure,
+        "prior_car_t": st.sampled_from(PriorCarT.values),
+        "antigen_loss": yes_no_unsure,
+        "country": st.sampled_from(
+            ["US", "CN", "IN", "DE", "FR", "SG", "KR", "AU", "IL", "BR"]
+        ),
+        "travel_abroad": yes_no_unsure,
+        "caregiver": yes_no_unsure,
+        "recent_infusion": st.sampled_from(["yes", "no"]),
+        "symptoms": st.lists(st.sampled_from(Symptom.values), unique=True),
+    }
+)
+
+SETTINGS = settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+@SETTINGS
+@given(data=answers_strategy)
+def test_every_suggested_therapy_meets_every_condition_of_one_route_of_its_indication(
+    catalog, data
+):
+    answers = parse_answers(data)
+    result = suggest(answers, catalog)
+    for match in result.therapies:
+        assert match.indication.disease == answers.disease
+        assert any(
+            evaluate(rule.criteria, answers).met for rule in match.indication.rules
+        )
+        assert match.reasons
+
+
+@SETTINGS
+@given(data=answers_strategy)
+def test_no_therapy_from_another_regulator_appears_unless_the_patient_will_travel(
+    catalog, data
+):
+    answers = parse_answers(data)
+    result = suggest(answers, catalog)
+    home = regulator_for_country(answers.country)
+    for match in result.therapies:
+        if answers.travel_abroad != "yes":
+            assert match.regulator == home
+            assert not match.abroad
+        assert match.abroad == (match.regulator != home)
+
+
+@SETTINGS
+@given(data=answers_strategy)
+def test_the_engine_is_consistent(catalog, data):
+    answers = parse_answers(data)
+    result = suggest(answers, catalog)
+    assert result.urgent == answers.urgent
+    topic_slugs = [t.topic.slug for t in result.topics]
+    assert len(topic_slugs) == len(set(topic_slugs))
+    if result.urgent:
+        assert topic_slugs[0] == "urgent-symptoms"
+    therapy_slugs = {m.therapy.slug for m in result.therapies}
+    assert not therapy_slugs & {n.therapy.slug for n in result.not_yet}
+    assert {p.therapy for p in result.prices} <= therapy_slugs
+    for near in result.not_yet:
+        assert len(near.missing) == 1
+    contract = result.to_contract()
+    assert [t["slug"] for t in contract["therapies"]] == [
+        m.therapy.slug for m in result.therapies
+    ]
+    if answers.age is not None and answers.age < 18 and answers.disease != "b_all":
+        fda = {m.therapy.slug for m in result.therapies if m.regulator == "FDA"}
+        assert not fda, "no US CAR T is approved for children except in B-ALL"
