@@ -39,7 +39,7 @@ class AnswerError(ValueError):
     def __init__(self, field_name: str, value, message: str):
         self.field = field_name
         self.value = value
-        super().__init__(f"{field_name}: {message} (got {value!r})")
+        super().__init__(f"{field_name or repr(field_name)}: {message} (got {value!r})")
 
 
 @dataclass(frozen=True)
