@@ -89,9 +89,9 @@ class TherapyQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "indications",
-                queryset=Indication.objects.select_related("disease").order_by(
-                    "regulator", "approved_on"
-                ),
+                queryset=Indication.objects.select_related("disease")
+                .prefetch_related("rules")
+                .order_by("regulator", "approved_on"),
             )
         )
 
@@ -101,7 +101,7 @@ class TherapyQuerySet(models.QuerySet):
             models.Prefetch(
                 "indications",
                 queryset=Indication.objects.select_related("disease")
-                .prefetch_related("sources")
+                .prefetch_related("sources", "rules")
                 .order_by("regulator", "disease__order", "approved_on"),
             ),
             models.Prefetch("prices", queryset=Price.objects.order_by("country")),
@@ -446,6 +446,9 @@ class Rule(models.Model):
 class TreatmentCenterQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related("therapies")
+
+    def country_codes(self):
+        return self.order_by("country").values_list("country", flat=True).distinct()
 
 
 class TreatmentCenter(ReviewedContent):

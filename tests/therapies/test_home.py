@@ -1,0 +1,35 @@
+def test_the_home_page_explains_the_tool_in_plain_words(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "about 5 minutes" in html
+    assert "do not need an account" in html
+    assert "not medical advice" in html
+    assert "delete your answers" in html
+
+
+def test_the_start_button_opens_the_intake(client):
+    html = client.get("/").content.decode()
+    assert 'href="/start/"' in html
+    assert ">Start</a>" in html
+
+
+def test_the_home_page_links_the_therapies_and_the_centres(client):
+    html = client.get("/").content.decode()
+    assert 'href="/therapies/"' in html
+    assert 'href="/centres/"' in html
+
+
+def test_the_home_page_needs_no_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
+
+
+def test_the_home_page_refuses_a_post(client):
+    assert client.post("/").status_code == 405
+
+
+def test_the_home_page_is_served_in_spanish_under_its_prefix(client):
+    response = client.get("/es/")
+    assert response.status_code == 200
+    assert 'lang="es"' in response.content.decode()

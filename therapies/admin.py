@@ -1,0 +1,361 @@
+"""Staff editing of the catalog.
+
+Every save or delete bumps `CatalogVersion`, so each worker's cached catalog
+(`snapshot.get_catalog`) reloads on its next request. The bump lives here, in
+the admin, rather than in `save()` or a signal: the loader bumps once per run,
+and tests can build rows without side effects.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    REVIEW_INTERVAL,
+    VOCABULARIES,
+    CatalogVersion,
+    DiscussionTopic,
+    Disease,
+    EligibilityQuestion,
+    Indication,
+    Price,
+    Rule,
+    Source,
+    Therapy,
+    TreatmentCenter,
+)
+
+# Rule's JSON list fields and the vocabulary each one takes its codes from.
+RULE_CODE_FIELDS = {
+    "diseases": "disease",
+    "relapse_statuses": "relapse_status",
+    "prior_therapies_all": "prior_therapy",
+    "lenalidomide_refractory": "yes_no_unsure",
+    "transplant_eligible": "yes_no_unsure",
+    "prior_car_t": "prior_car_t",
+    "antigen_loss": "yes_no_unsure",
+    "caregiver": "yes_no_unsure",
+    "travel_abroad": "yes_no_unsure",
+    "recent_infusion": "yes_no_unsure",
+}
+
+
+class RuleForm(forms.ModelForm):
+    """Rule with a checkbox per code instead of raw JSON lists."""
+
+    class Meta:
+        model = Rule
+        fields = [
+            "indication",
+            "topic",
+            "question",
+            "note",
+            "diseases",
+            "min_age",
+            "max_age",
+            "min_prior_lines",
+            "max_prior_lines",
+            "relapse_statuses",
+            "prior_therapies_all",
+            "lenalidomide_refractory",
+            "transplant_eligible",
+            "prior_car_t",
+            "antigen_loss",
+            "caregiver",
+            "travel_abroad",
+            "recent_infusion",
+            "urgent",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, vocabulary in RULE_CODE_FIELDS.items():
+            if name not in self.fields:
+                continue
+            model_field = Rule._meta.get_field(name)
+            self.fields[name] = forms.MultipleChoiceField(
+                label=capfirst(model_field.verbose_name),
+                choices=VOCABULARIES[vocabulary].choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_("Tick none to accept any answer."),
+            )
+        if "diseases" in self.fields:
+            # Only topics' and questions' rules show this: an indication's
+            # rules take the indication's disease.
+            self.fields["diseases"].help_text = _("Tick none to accept any disease.")
+
+
+class ReviewOverdueFilter(admin.SimpleListFilter):
+    title = _("review overdue")
+    parameter_name = "review_overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Overdue (not reviewed in 12 months)")),
+            ("no", _("Reviewed in the last 12 months")),
+        ]
+
+    def queryset(self, request, queryset):
+        cutoff = timezone.now().date() - REVIEW_INTERVAL
+        if self.value() == "yes":
+            return queryset.filter(last_reviewed__lt=cutoff)
+        if self.value() == "no":
+            return queryset.filter(last_reviewed__gte=cutoff)
+        return queryset
+
+
+class CatalogAdmin(SimpleHistoryAdmin):
+    """Bumps the catalog version on every change staff make.
+
+    Both save_model and save_related bump: a worker may reload between the two,
+    after the row is saved but before its rules and sources are.
+    """
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        CatalogVersion.bump()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        CatalogVersion.bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        CatalogVersion.bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        CatalogVersion.bump()
+
+
+class ReviewedAdmin(CatalogAdmin):
+    """For ReviewedContent models: sources picker, review date filter."""
+
+    autocomplete_fields = ["sources"]
+    list_filter = [ReviewOverdueFilter]
+
+    def get_fields(self, request, obj=None):
+        # The abstract parent puts these first; they read better at the end.
+        fields = super().get_fields(request, obj)
+        review = [f for f in ("sources", "last_reviewed") if f in fields]
+        return [f for f in fields if f not in review] + review
+
+
+class RuleInline(admin.StackedInline):
+    model = Rule
+    form = RuleForm
+    extra = 0
+    # Side by side, the checkbox lists fit on one screen.
+    fields = [
+        "note",
+        ("min_age", "max_age"),
+        ("min_prior_lines", "max_prior_lines"),
+        ("diseases", "relapse_statuses", "prior_car_t"),
+        "prior_therapies_all",
+        ("lenalidomide_refractory", "transplant_eligible", "antigen_loss"),
+        ("caregiver", "travel_abroad", "recent_infusion"),
+        "urgent",
+    ]
+
+
+class IndicationRuleInline(RuleInline):
+    # An indication's disease is its own field; a rule cannot narrow it.
+    fields = [
+        "note",
+        ("min_age", "max_age"),
+        ("min_prior_lines", "max_prior_lines"),
+        ("relapse_statuses", "prior_car_t"),
+        "prior_therapies_all",
+        ("lenalidomide_refractory", "transplant_eligible", "antigen_loss"),
+        ("caregiver", "travel_abroad", "recent_infusion"),
+        "urgent",
+    ]
+
+
+@admin.register(Source)
+class SourceAdmin(CatalogAdmin):
+    list_display = ["title", "publisher", "published", "key"]
+    search_fields = ["title", "publisher", "key", "url"]
+    list_filter = ["publisher"]
+
+
+@admin.register(Disease)
+class DiseaseAdmin(ReviewedAdmin):
+    list_display = ["name", "code", "order", "last_reviewed"]
+    list_editable = ["order"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Therapy)
+class TherapyAdmin(ReviewedAdmin):
+    list_display = ["brand_name", "generic_name", "target", "maker", "last_reviewed"]
+    list_filter = ["target", ReviewOverdueFilter]
+    search_fields = ["brand_name", "generic_name", "short_name", "slug", "maker"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    ("brand_name", "generic_name", "short_name"),
+                    ("maker", "target"),
+                    "order",
+                ]
+            },
+        ),
+        (
+            _("Content"),
+            {"fields": ["summary", "how_given", "key_results", "side_effects"]},
+        ),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
+
+
+@admin.register(Indication)
+class IndicationAdmin(ReviewedAdmin):
+    list_display = [
+        "therapy__brand_name",
+        "disease",
+        "regulator_code",
+        "approved_on",
+        "approval_kind",
+        "last_reviewed",
+    ]
+    list_filter = [
+        "regulator",
+        "approval_kind",
+        "disease",
+        "therapy",
+        ReviewOverdueFilter,
+    ]
+    list_select_related = ["therapy", "disease"]
+    search_fields = [
+        "slug",
+        "label",
+        "therapy__brand_name",
+        "therapy__generic_name",
+        "disease__name",
+    ]
+    autocomplete_fields = ["therapy", "disease", "sources"]
+    inlines = [IndicationRuleInline]
+
+    @admin.display(description=_("regulator"), ordering="regulator")
+    def regulator_code(self, obj):
+        # The code (FDA) keeps the column narrow; the filter shows full names.
+        return obj.regulator
+
+
+@admin.register(DiscussionTopic)
+class DiscussionTopicAdmin(ReviewedAdmin):
+    list_display = ["title", "slug", "priority", "last_reviewed"]
+    search_fields = ["title", "slug", "body", "question"]
+    inlines = [RuleInline]
+
+
+@admin.register(EligibilityQuestion)
+class EligibilityQuestionAdmin(ReviewedAdmin):
+    list_display = ["text", "slug", "order", "last_reviewed"]
+    list_filter = ["diseases", ReviewOverdueFilter]
+    search_fields = ["text", "slug", "help_text"]
+    filter_horizontal = ["diseases"]
+    autocomplete_fields = [
+        "sources",
+        "topic_if_yes",
+        "topic_if_no",
+        "topic_if_unsure",
+    ]
+    inlines = [RuleInline]
+
+
+@admin.register(Rule)
+class RuleAdmin(CatalogAdmin):
+    form = RuleForm
+    list_display = ["__str__", "indication", "topic", "question"]
+    list_select_related = [
+        "indication__therapy",
+        "indication__disease",
+        "topic",
+        "question",
+    ]
+    list_filter = [
+        ("indication", admin.EmptyFieldListFilter),
+        ("topic", admin.EmptyFieldListFilter),
+        ("question", admin.EmptyFieldListFilter),
+    ]
+    search_fields = [
+        "note",
+        "indication__slug",
+        "topic__slug",
+        "topic__title",
+        "question__slug",
+    ]
+    autocomplete_fields = ["indication", "topic", "question"]
+    fieldsets = [
+        (
+            _("What the rule belongs to (exactly one)"),
+            {"fields": ["indication", "topic", "question"]},
+        ),
+        (_("Conditions"), {"fields": RuleInline.fields}),
+    ]
+
+
+@admin.register(TreatmentCenter)
+class TreatmentCenterAdmin(ReviewedAdmin):
+    list_display = [
+        "name",
+        "city",
+        "country",
+        "products_verified",
+        "accepts_international",
+        "last_reviewed",
+    ]
+    list_filter = [
+        "country",
+        "products_verified",
+        "accepts_international",
+        "therapies",
+        ReviewOverdueFilter,
+    ]
+    search_fields = ["name", "city", "country", "slug"]
+    filter_horizontal = ["therapies"]
+
+
+@admin.register(Price)
+class PriceAdmin(ReviewedAdmin):
+    list_display = [
+        "__str__",
+        "therapy",
+        "label",
+        "country",
+        "low_usd",
+        "high_usd",
+        "as_of",
+        "last_reviewed",
+    ]
+    list_filter = ["country", "therapy", ReviewOverdueFilter]
+    list_select_related = ["therapy"]
+    search_fields = ["therapy__brand_name", "label", "country", "note"]
+    autocomplete_fields = ["therapy", "sources"]
+
+
+@admin.register(CatalogVersion)
+class CatalogVersionAdmin(admin.ModelAdmin):
+    """Read only: the loader and the catalog admins move it."""
+
+    list_display = ["version", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,199 @@
+"""Public catalog pages: what the tool is, the approved products, the centres."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from .models import Indication, Therapy, TreatmentCenter
+from .vocabulary import Regulator, RelapseStatus
+
+ORDINAL_LINES = {
+    0: _("first line"),
+    1: _("second line"),
+    2: _("third line"),
+    3: _("fourth line"),
+}
+
+
+def rule_lines_text(rule) -> str:
+    """One rule's line of therapy in a few words: "second line", "after 2 or more lines"."""
+    lo, hi = rule.min_prior_lines, rule.max_prior_lines
+    if lo is not None and lo == hi:
+        if lo in ORDINAL_LINES:
+            return str(ORDINAL_LINES[lo])
+        return ngettext("after exactly %(n)d line", "after exactly %(n)d lines", lo) % {
+            "n": lo
+        }
+    if lo is not None and hi is not None:
+        return _("after %(lo)d to %(hi)d lines") % {"lo": lo, "hi": hi}
+    if lo is not None:
+        return ngettext(
+            "after %(n)d or more lines", "after %(n)d or more lines", lo
+        ) % {"n": lo}
+    if hi is not None:
+        return ngettext("after at most %(n)d line", "after at most %(n)d lines", hi) % {
+            "n": hi
+        }
+    statuses = set(rule.relapse_statuses)
+    if statuses == {RelapseStatus.REFRACTORY}:
+        return str(_("refractory, any line"))
+    if statuses and statuses <= {
+        RelapseStatus.EARLY_RELAPSE,
+        RelapseStatus.LATE_RELAPSE,
+    }:
+        return str(_("relapsed, any line"))
+    if statuses:
+        return str(_("relapsed or refractory, any line"))
+    return str(_("any line"))
+
+
+def line_texts(indication: Indication) -> list[str]:
+    """The lines of therapy of an indication's routes (its prefetched rules)."""
+    texts = [rule_lines_text(r) for r in indication.rules.all()]
+    return list(dict.fromkeys(texts)) or [str(_("any line"))]
+
+
+@dataclass
+class Use:
+    """One row of the comparison: a disease at a line of therapy."""
+
+    indication: Indication
+    lines: list[str]
+
+
+@dataclass
+class TherapyRow:
+    therapy: Therapy
+    uses: list[Use] = field(default_factory=list)
+
+    def add(self, indication: Indication) -> None:
+        # Two approvals for the same disease and line (Breyanzi's second-line
+        # routes) read as one row; the detail page shows both labels.
+        lines = line_texts(indication)
+        for use in self.uses:
+            if (
+                use.indication.disease_id == indication.disease_id
+                and use.lines == lines
+            ):
+                return
+        self.uses.append(Use(indication, lines))
+
+
+@dataclass
+class RegulatorGroup:
+    code: str
+    label: str
+    rows: list[TherapyRow] = field(default_factory=list)
+
+
+def by_regulator(therapies) -> tuple[list[RegulatorGroup], list[Therapy]]:
+    """Each regulator's approvals, FDA first, and the products with none listed."""
+    groups = {code: RegulatorGroup(code, label) for code, label in Regulator.choices}
+    unlisted = []
+    for therapy in therapies:
+        rows: dict[str, TherapyRow] = {}
+        for indication in therapy.indications.all():
+            rows.setdefault(indication.regulator, TherapyRow(therapy)).add(indication)
+        for code, row in rows.items():
+            groups[code].rows.append(row)
+        if not rows:
+            unlisted.append(therapy)
+    return [g for g in groups.values() if g.rows], unlisted
+
+
+NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+
+
+def _words(text: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in text.lower()).split()
+    return " ".join(NUMBER_WORDS.get(w, w) for w in words)
+
+
+def _route(rule) -> tuple[str, str]:
+    """(line of therapy, the rule's note unless it only repeats the line)."""
+    line = rule_lines_text(rule)
+    note = "" if _words(rule.note) in _words(line) else rule.note
+    return line, note
+
+
+def indications_by_regulator(therapy: Therapy) -> list[tuple[str, list[Indication]]]:
+    """(regulator label, its indications), FDA first, each with `routes` to show."""
+    labels = dict(Regulator.choices)
+    grouped: dict[str, list[Indication]] = {code: [] for code in labels}
+    for indication in therapy.indications.all():
+        indication.routes = [_route(rule) for rule in indication.rules.all()]
+        grouped.setdefault(indication.regulator, []).append(indication)
+    return [(labels.get(code, code), items) for code, items in grouped.items() if items]
+
+
+@require_safe
+def home(request):
+    return render(request, "therapies/home.html")
+
+
+@require_safe
+def therapy_list(request):
+    # An approval's line of therapy comes from its rules.
+    therapies = Therapy.objects.for_listing()
+    groups, unlisted = by_regulator(therapies)
+    return render(
+        request,
+        "therapies/therapy_list.html",
+        {"groups": groups, "unlisted": unlisted},
+    )
+
+
+@require_safe
+def therapy_detail(request, slug):
+    therapy = get_object_or_404(Therapy.objects.for_detail(), slug=slug)
+    return render(
+        request,
+        "therapies/therapy_detail.html",
+        {"therapy": therapy, "approvals": indications_by_regulator(therapy)},
+    )
+
+
+class CenterFilterForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    product = forms.ChoiceField(label=_("Product"), required=False)
+
+    def __init__(self, *args, country_codes, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        named = sorted(
+            ((c, countries.name(c) or c) for c in country_codes), key=lambda c: c[1]
+        )
+        self.fields["country"].choices = [("", _("All countries")), *named]
+        self.fields["product"].choices = [
+            ("", _("All products")),
+            *((t.slug, t.brand_name) for t in products),
+        ]
+
+
+@require_safe
+def center_list(request):
+    form = CenterFilterForm(
+        request.GET or None,
+        country_codes=TreatmentCenter.objects.country_codes(),
+        products=Therapy.objects.only("slug", "brand_name"),
+    )
+    centers = TreatmentCenter.objects.for_listing()
+    # A bad value (an old link, a hand-edited URL) drops that filter only:
+    # cleaned_data keeps the fields that did validate.
+    wanted = {}
+    if form.is_bound:
+        form.full_clean()
+        wanted = form.cleaned_data
+    if wanted.get("country"):
+        centers = centers.filter(country=wanted["country"])
+    if wanted.get("product"):
+        centers = centers.filter(therapies__slug=wanted["product"])
+    return render(
+        request,
+        "therapies/center_list.html",
+        {"form": form, "centers": centers, "filter_ignored": bool(form.errors)},
+    )
