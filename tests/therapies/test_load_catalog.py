@@ -1,0 +1,136 @@
+import io
+
+from django.core.management import call_command
+
+from therapies import models as m
+from therapies.loader import load_catalog, read_catalog
+from therapies.snapshot import get_catalog
+
+CONTRACT_THERAPIES = {
+    "kymriah",
+    "yescarta",
+    "tecartus",
+    "breyanzi",
+    "abecma",
+    "carvykti",
+    "aucatzyl",
+    "fucaso",
+    "nexcar19",
+}
+
+
+def row_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            m.Source,
+            m.Disease,
+            m.Therapy,
+            m.Indication,
+            m.DiscussionTopic,
+            m.EligibilityQuestion,
+            m.Rule,
+            m.TreatmentCenter,
+            m.Price,
+        )
+    }
+
+
+def test_loading_twice_leaves_the_same_rows(db):
+    before = row_counts()  # the suite's database was loaded once already
+    report = load_catalog()
+    assert row_counts() == before
+    assert not report.created and not report.updated
+
+
+def test_loading_an_empty_database_creates_everything_and_a_second_run_changes_nothing(
+    db,
+):
+    for model in (
+        m.Price,
+        m.TreatmentCenter,
+        m.Rule,
+        m.Indication,
+        m.EligibilityQuestion,
+        m.DiscussionTopic,
+        m.Therapy,
+        m.Disease,
+        m.Source,
+    ):
+        model.objects.all().delete()
+    first = load_catalog()
+    counts = row_counts()
+    second = load_catalog()
+    assert first.created and not second.created and not second.updated
+    assert row_counts() == counts
+    assert CONTRACT_THERAPIES <= set(m.Therapy.objects.values_list("slug", flat=True))
+
+
+def test_the_command_reports_what_it_did(db):
+    out = io.StringIO()
+    call_command("load_catalog", stdout=out)
+    assert "0 created, 0 updated" in out.getvalue()
+
+
+def test_a_staff_edit_is_kept_unless_forced(db):
+    topic = m.DiscussionTopic.objects.get(slug="cost-and-coverage")
+    topic.title = "Paying for treatment"
+    topic.save()
+    report = load_catalog()
+    assert "topic cost-and-coverage" in report.kept_staff_edits
+    assert (
+        m.DiscussionTopic.objects.get(slug="cost-and-coverage").title
+        == "Paying for treatment"
+    )
+    load_catalog(force=True)
+    assert (
+        m.DiscussionTopic.objects.get(slug="cost-and-coverage").title
+        != "Paying for treatment"
+    )
+
+
+def test_a_changed_seed_updates_rows_staff_did_not_touch(db):
+    data = read_catalog()
+    topic = next(t for t in data["topic"] if t["slug"] == "bridging-therapy")
+    topic["priority"] = 71
+    report = load_catalog(data=data)
+    assert report.updated == ["topic bridging-therapy"]
+    assert m.DiscussionTopic.objects.get(slug="bridging-therapy").priority == 71
+
+
+def test_loading_bumps_the_catalog_version_only_when_something_changed(db):
+    before = m.CatalogVersion.current()
+    load_catalog()
+    assert m.CatalogVersion.current() == before
+
+
+def test_every_indication_carries_sources_rules_and_a_review_date(catalog):
+    for indication in catalog.indications:
+        assert indication.sources, indication.slug
+        assert indication.rules, indication.slug
+        assert indication.last_reviewed, indication.slug
+
+
+def test_there_is_no_unverified_anito_cel_or_tcr_product(catalog):
+    assert not {"anito-cel", "tecelra", "anitocabtagene"} & set(catalog.therapies)
+
+
+def test_every_fda_product_has_the_2025_rems_change_in_how_it_is_given(db):
+    for slug in ("kymriah", "yescarta", "tecartus", "breyanzi", "abecma", "carvykti"):
+        text = m.Therapy.objects.get(slug=slug).how_given
+        assert "2 weeks" in text, slug
+
+
+def test_the_price_table_is_held_as_an_estimate(catalog):
+    by_key = {(p.therapy, p.country): p for p in catalog.prices}
+    assert (by_key[("kymriah", "US")].low_usd, by_key[("kymriah", "US")].high_usd) == (
+        500_000,
+        800_000,
+    )
+    assert (
+        by_key[("carvykti", "CN")].low_usd,
+        by_key[("carvykti", "CN")].high_usd,
+    ) == (250_000, 300_000)
+    assert by_key[("nexcar19", "IN")].low_usd == 60_000
+    assert all(p.note for p in catalog.prices)
+    assert get_catalog() is catalog
