@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "intake.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -154,6 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# LogoutView then renders registration/logged_out.html.
+LOGOUT_REDIRECT_URL = None
 
 # Language: English by default; Spanish and Simplified Chinese under /es/ and /zh-hans/.
 LANGUAGE_CODE = "en"
@@ -183,6 +186,11 @@ STORAGES = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Signed-in sessions end after 30 minutes idle or 12 hours in all (see
+# intake/middleware.py for why); the cookie never outlives the absolute limit.
+SESSION_IDLE_LIMIT = 30 * 60
+SESSION_ABSOLUTE_LIMIT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIMIT
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,14 +1,32 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("review/", include("intake.review_urls")),
+    # Coordinators sign in here (staff and superusers may use the admin's page);
+    # django-axes throttles both. Logout is POST only.
+    path(
+        "accounts/",
+        include(
+            [
+                path(
+                    "login/",
+                    auth_views.LoginView.as_view(next_page="review:queue"),
+                    name="login",
+                ),
+                path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+            ]
+        ),
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("therapies.urls")),
     path("", include("intake.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "navigator.views.server_error"
