@@ -19,6 +19,7 @@ catalog: migrate
 
 demo: catalog
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py seed_demo --submissions 50 --if-empty
 
 run: demo
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)"
@@ -32,6 +33,13 @@ check: $(STAMP)
 
 test: check
 	$(VENV)/bin/pytest
+
+# Benchmarks and the soak test: loopback only, bounded in time; see bench/.
+bench: $(STAMP)
+	$(PY) bench/run_bench.py
+
+soak: $(STAMP)
+	$(PY) bench/soak.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -247,8 +247,10 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
         and answers.prior_lines > 0
         and not answers.asks_prior_car_t()
     ):
+        given = {*answers.prior_therapies, PriorTherapy.CAR_T}
         answers = replace(
-            answers, prior_therapies=(*answers.prior_therapies, PriorTherapy.CAR_T)
+            answers,
+            prior_therapies=tuple(c for c in PriorTherapy.values if c in given),
         )
     return answers.applicable()
 

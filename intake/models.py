@@ -160,6 +160,19 @@ class Submission(models.Model):
                 condition=Q(stage="submitted", contact_requested=True),
             ),
             models.Index(fields=["stage", "updated_at"], name="drafts_by_age"),
+            models.Index(
+                fields=["submitted_at"],
+                name="submitted_by_time",
+                condition=Q(stage="submitted"),
+            ),
+        ]
+        constraints = [
+            # Keyset paging of the queue needs every queue row to have a time.
+            models.CheckConstraint(
+                condition=Q(contact_requested=False)
+                | Q(contact_requested_at__isnull=False),
+                name="contact_request_has_time",
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .answers import Answers, answers_from_stored
@@ -27,12 +27,20 @@ def _merged(answers: Answers, values: dict) -> Answers:
     return replace(answers, **values).applicable()
 
 
-@transaction.atomic
 def draft_create(*, step: str, values: dict, language: str) -> Submission:
     answers = _merged(Answers(), values)
-    return Submission.objects.create(
-        answers=answers.to_json(), completed_steps=[step], language=language
-    )
+    # References are short enough to read over the phone, so at a million rows
+    # a clash is possible (about one in a million): draw again.
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Submission.objects.create(
+                    answers=answers.to_json(), completed_steps=[step], language=language
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic

@@ -67,8 +67,12 @@ if _missing:
 SECRET_KEY = env_str("SECRET_KEY") or "local-development-only-not-secret"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The site's public address, for links in emails (e.g. https://navigator.example.org).
+SITE_URL = env_str("SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so its TranslationAdmin and widgets take over.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -132,3 +132,16 @@ def test_answers_round_trip_through_json():
     )
     assert parse_answers(answers.to_json()) == answers
     assert Answers().to_json()["prior_therapies"] == []
+
+
+def test_parsing_its_own_output_changes_nothing_when_a_car_t_is_implied():
+    answers = parse_answers(
+        {
+            "disease": "lbcl",
+            "prior_lines": 3,
+            "prior_therapies": ["radiation"],
+            "prior_car_t": "relapse_late",
+        }
+    )
+    assert answers.prior_therapies == ("car_t", "radiation")
+    assert parse_answers(answers.to_json()) == answers

@@ -56,3 +56,22 @@ def test_symptoms_after_a_recent_infusion_go_straight_to_the_call_now_page(
 
 def test_wrong_method_is_refused(client, catalog):
     assert client.put("/start/").status_code == 405
+
+
+def test_a_reference_clash_draws_a_new_reference(client, catalog, monkeypatch):
+    first = client.post("/start/", {"recent_infusion": "no"})
+    taken = Submission.objects.get().reference
+    draws = iter([taken, "CT-NEWREF22"])
+    field = Submission._meta.get_field("reference")
+    monkeypatch.setattr(field, "default", lambda: next(draws))
+    field.__dict__.pop("_get_default", None)  # Django caches the default callable
+    try:
+        client.post("/start/", {"recent_infusion": "no"})
+    finally:
+        monkeypatch.undo()
+        field.__dict__.pop("_get_default", None)
+    assert first.status_code == 302
+    assert set(Submission.objects.values_list("reference", flat=True)) == {
+        taken,
+        "CT-NEWREF22",
+    }
