@@ -128,6 +128,11 @@ class Submission(models.Model):
     first_contacted_at = models.DateTimeField(
         _("first contacted"), null=True, blank=True
     )
+    # Set once an urgent request's alert email went out; until then every
+    # update of the request tries again.
+    urgent_alerted_at = models.DateTimeField(
+        _("coordinators alerted"), null=True, blank=True
+    )
     # Bumped on every coordinator change: a stale form is refused, not applied.
     revision = models.PositiveIntegerField(default=1)
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -262,9 +262,16 @@ def submission_notify_urgent(*, submission: Submission) -> int:
     number of emails sent. A mail failure is logged, never raised: the patient's
     request is already saved and must not fail because of it.
     """
-    recipients = sorted(
-        set(coordinator_users().exclude(email="").values_list("email", flat=True))
-    )
+    try:
+        recipients = sorted(
+            set(coordinator_users().exclude(email="").values_list("email", flat=True))
+        )
+    except DatabaseError:
+        logger.exception(
+            "Urgent request %s: coordinators could not be read; no alert sent yet.",
+            submission.reference,
+        )
+        return 0
     if not recipients and settings.COORDINATOR_ALERT_EMAIL:
         recipients = [settings.COORDINATOR_ALERT_EMAIL]
     if not recipients:
@@ -287,10 +294,21 @@ def submission_notify_urgent(*, submission: Submission) -> int:
         ) % {"reference": submission.reference, "link": link}
     messages = [(subject, body, None, [address]) for address in recipients]
     try:
-        return send_mass_mail(messages, fail_silently=False)
+        sent = send_mass_mail(messages, fail_silently=False)
     except Exception:
         logger.exception(
             "Urgent request %s: the alert email could not be sent.",
             submission.reference,
         )
         return 0
+    # Only a sent alert counts: a request whose alert failed alerts again
+    # when the patient retries or updates it.
+    try:
+        Submission.objects.filter(
+            pk=submission.pk, urgent_alerted_at__isnull=True
+        ).update(urgent_alerted_at=timezone.now())
+    except DatabaseError:
+        logger.exception(
+            "Urgent request %s: alert sent, but not recorded.", submission.reference
+        )
+    return sent

@@ -109,10 +109,14 @@ def submission_request_contact(
     locked.contact_time = preferred_time
     locked.consent_version = CONSENT_VERSION
     locked.save()
-    if first_request and locked.urgent:
+    if locked.urgent and locked.urgent_alerted_at is None:
         from .review_services import submission_notify_urgent
 
-        transaction.on_commit(lambda: submission_notify_urgent(submission=locked))
+        # robust: the request is saved; a failed alert must not turn into an error
+        # page, and it is sent again on the next request until it goes out.
+        transaction.on_commit(
+            lambda: submission_notify_urgent(submission=locked), robust=True
+        )
     return locked
 
 

@@ -220,3 +220,42 @@ def test_service_logs_hold_no_note_text(db, caplog):
         ip_address=None,
     )
     assert "myeloma" not in caplog.text
+
+
+def test_a_failed_coordinator_lookup_does_not_lose_the_urgent_alert(
+    make_submission, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.core import mail
+    from django.db import OperationalError
+
+    from intake import review_services, services
+    from tests.factories import CoordinatorFactory
+
+    CoordinatorFactory(email="nurse@example.org")
+    submission = make_submission(
+        {"recent_infusion": "yes", "symptoms": ["fever"]}, submitted=True
+    )
+    contact = dict(
+        name="Pat",
+        email="p@example.org",
+        phone="",
+        preferred_language="en",
+        preferred_time="",
+    )
+    with (
+        mock.patch.object(
+            review_services, "coordinator_users", side_effect=OperationalError("down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.submission_request_contact(submission=submission, **contact)
+    submission.refresh_from_db()
+    assert submission.contact_requested
+    assert submission.urgent_alerted_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_request_contact(submission=submission, **contact)
+    submission.refresh_from_db()
+    assert submission.urgent_alerted_at is not None
+    assert [m.to for m in mail.outbox] == [["nurse@example.org"]]
