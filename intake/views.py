@@ -164,6 +164,7 @@ def resume(request, token):
 
 
 @never_cache
+@sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def urgent(request, token):
     """The call-now message after a recent infusion with symptoms, before anything else."""
@@ -185,6 +186,7 @@ def urgent(request, token):
 
 
 @never_cache
+@sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def review(request, token):
     submission = _get_submission(token)
@@ -303,6 +305,7 @@ def contact(request, token):
 
 
 @never_cache
+@sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request, token):
     submission = _get_submission(token)

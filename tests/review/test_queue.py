@@ -147,7 +147,7 @@ def test_it_counts_requests_per_status(coordinator_client):
 
 
 def test_it_caps_the_counts_so_they_stay_cheap(coordinator_client, monkeypatch):
-    monkeypatch.setattr("intake.review.COUNT_CAP", 2)
+    monkeypatch.setattr("intake.review_queries.COUNT_CAP", 2)
     SubmissionFactory.create_batch(3)
     SubmissionFactory(review_status="contacted")
     response = coordinator_client.get(URL)
@@ -186,7 +186,7 @@ def test_it_explains_filters_it_cannot_use_instead_of_failing(
 def test_it_pages_through_the_queue_by_keyset(
     coordinator_client, monkeypatch, page_size
 ):
-    monkeypatch.setattr("intake.review.PAGE_SIZE", page_size)
+    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", page_size)
     now = timezone.now()
 
     def made(hours_ago, **kwargs):
@@ -235,7 +235,7 @@ def test_looking_at_the_queue_writes_no_audit_record(coordinator_client, submiss
 def test_a_page_past_the_last_urgent_row_takes_one_more_query(
     coordinator_client, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("intake.review.PAGE_SIZE", 2)
+    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", 2)
     SubmissionFactory.create_batch(3, answer_overrides=URGENT_ANSWERS)
     SubmissionFactory.create_batch(3)
     first = coordinator_client.get(URL)  # also starts the session clocks

@@ -1,0 +1,79 @@
+"""A coordinator signs in and works a request from new to closed, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from intake.models import Submission
+from tests.browser.conftest import DESKTOP
+from tests.factories import URGENT_ANSWERS, CoordinatorFactory, SubmissionFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Coordinators work at a desk; the patient pages are tested on a phone.
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+def move_to(page, status):
+    page.get_by_role("button", name=f"Move to “{status}”").click()
+    expect(page.get_by_text(f"Status is now “{status}”.")).to_be_visible()
+
+
+def test_a_coordinator_signs_in_and_works_a_request_to_closed(page, site, axe_check):
+    CoordinatorFactory(
+        username="nora", first_name="Nora", last_name="Navigator", password=PASSWORD
+    )
+    submission = SubmissionFactory()
+    SubmissionFactory(answer_overrides=URGENT_ANSWERS)  # the queue's urgent styling
+
+    page.goto(f"{site}/accounts/login/")
+    axe_check(page)
+    page.get_by_label("Username").fill("nora")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(
+        page.get_by_role("heading", name="Patients who asked to be contacted")
+    ).to_be_visible()
+    axe_check(page)
+
+    page.get_by_role("link", name=submission.reference).click()
+    expect(page.get_by_role("heading", name=submission.reference)).to_be_visible()
+    axe_check(page)
+    page.get_by_role("button", name="Assign to me").click()
+    expect(page.get_by_text("Assigned to Nora Navigator.")).to_be_visible()
+    for status in ("In review", "Contacted", "Referred"):
+        move_to(page, status)
+    page.get_by_role("textbox", name="Note", exact=True).fill(
+        "Left a voicemail; will call back on Monday."
+    )
+    page.get_by_role("button", name="Add note").click()
+    expect(page.get_by_text("Note added.")).to_be_visible()
+    page.get_by_label("Reason for closing").fill("Referred to the centre.")
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("Status is now “Closed”.")).to_be_visible()
+
+    timeline = page.locator("#timeline-heading + ol > li")
+    expect(timeline).to_have_count(7)
+    for step, text in enumerate(
+        [
+            "The patient asked to be contacted.",
+            "assigned to Nora Navigator",
+            "status New → In review",
+            "status In review → Contacted",
+            "status Contacted → Referred",
+            "Left a voicemail; will call back on Monday.",
+            "status Referred → Closed: Referred to the centre.",
+        ]
+    ):
+        expect(timeline.nth(step)).to_contain_text(text)
+    axe_check(page)
+    submission.refresh_from_db()
+    assert submission.review_status == Submission.ReviewStatus.CLOSED
+
+    page.get_by_role("link", name="Metrics").click()
+    expect(page).to_have_url(re.compile(r"/review/metrics/$"))
+    axe_check(page)

@@ -1,0 +1,45 @@
+"""A staff member changes a topic in the admin; patients see it on their results."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP
+from tests.factories import CatalogEditorFactory
+
+PASSWORD = "correct horse battery staple"
+OLD_TITLE = "Cost, insurance and help with expenses"
+NEW_TITLE = "What CAR T costs and who can help pay"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+def topic_titles(page):
+    return page.locator("details.topic summary")
+
+
+def test_a_topic_changed_in_the_admin_shows_on_a_patients_results(
+    page, site, make_submission
+):
+    submission = make_submission(submitted=True)
+    results = f"{site}/i/{submission.token}/results/"
+    # The server process caches the catalog now; the admin's save must reload it.
+    page.goto(results)
+    expect(topic_titles(page).filter(has_text=OLD_TITLE)).to_have_count(1)
+
+    CatalogEditorFactory(username="editor", password=PASSWORD)
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Username:").fill("editor")
+    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Discussion topics").first.click()
+    page.get_by_role("link", name=OLD_TITLE).click()
+    page.get_by_label("Title [en]:").fill(NEW_TITLE)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(results)
+    expect(topic_titles(page).filter(has_text=NEW_TITLE)).to_have_count(1)
+    expect(topic_titles(page).filter(has_text=OLD_TITLE)).to_have_count(0)
