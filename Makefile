@@ -41,6 +41,14 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(PY) bench/soak.py
 
+# Translations: pull new strings into locale/*/LC_MESSAGES/django.po, then
+# compile the .mo files (committed, so running the site needs no gettext).
+MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench
+messages: $(STAMP)
+	@command -v xgettext >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
+	$(PY) manage.py makemessages -l es -l zh_Hans $(MESSAGES_IGNORE) --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

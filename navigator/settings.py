@@ -171,6 +171,14 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+
+# Catalog content in several languages (therapies/translation.py): English is
+# the source every row must have; a missing translation falls back to it and
+# the page says so.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es", "zh-hans")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_TZ = True
 

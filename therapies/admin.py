@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -148,6 +150,32 @@ class ReviewedAdmin(CatalogAdmin):
         return [f for f in fields if f not in review] + review
 
 
+def side_by_side(name: str) -> tuple[str, ...]:
+    """A translated field's columns on one row: English, Spanish, Chinese."""
+    return tuple(get_translation_fields(name))
+
+
+def languages_fieldset(title, *names: str):
+    """A fieldset of translated fields, laid out in language columns."""
+    return (
+        title,
+        {
+            "fields": [side_by_side(name) for name in names],
+            "classes": ["translations"],
+        },
+    )
+
+
+class TranslatedAdmin(TranslationAdmin, ReviewedAdmin):
+    """Translated fields (therapies/translation.py) shown one row per field,
+    each language in its own column, so a translator sees the English next to
+    the text they write. English is required; an empty translation falls back
+    to English on the site, marked "English only"."""
+
+    class Media:
+        css = {"all": ["therapies/admin_translations.css"]}
+
+
 class RuleInline(admin.StackedInline):
     model = Rule
     form = RuleForm
@@ -187,14 +215,19 @@ class SourceAdmin(CatalogAdmin):
 
 
 @admin.register(Disease)
-class DiseaseAdmin(ReviewedAdmin):
+class DiseaseAdmin(TranslatedAdmin):
     list_display = ["name", "code", "order", "last_reviewed"]
     list_editable = ["order"]
     search_fields = ["name", "code"]
+    fieldsets = [
+        (None, {"fields": ["code", "order"]}),
+        languages_fieldset(_("Content in each language"), "name", "description"),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
 
 
 @admin.register(Therapy)
-class TherapyAdmin(ReviewedAdmin):
+class TherapyAdmin(TranslatedAdmin):
     list_display = ["brand_name", "generic_name", "target", "maker", "last_reviewed"]
     list_filter = ["target", ReviewOverdueFilter]
     search_fields = ["brand_name", "generic_name", "short_name", "slug", "maker"]
@@ -210,9 +243,10 @@ class TherapyAdmin(ReviewedAdmin):
                 ]
             },
         ),
+        languages_fieldset(_("Summary in each language"), "summary"),
         (
-            _("Content"),
-            {"fields": ["summary", "how_given", "key_results", "side_effects"]},
+            _("Content (English only)"),
+            {"fields": ["how_given", "key_results", "side_effects"]},
         ),
         (_("Review"), {"fields": ["sources", "last_reviewed"]}),
     ]
@@ -253,14 +287,19 @@ class IndicationAdmin(ReviewedAdmin):
 
 
 @admin.register(DiscussionTopic)
-class DiscussionTopicAdmin(ReviewedAdmin):
+class DiscussionTopicAdmin(TranslatedAdmin):
     list_display = ["title", "slug", "priority", "last_reviewed"]
     search_fields = ["title", "slug", "body", "question"]
     inlines = [RuleInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "priority"]}),
+        languages_fieldset(_("Content in each language"), "title", "body", "question"),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
 
 
 @admin.register(EligibilityQuestion)
-class EligibilityQuestionAdmin(ReviewedAdmin):
+class EligibilityQuestionAdmin(TranslatedAdmin):
     list_display = ["text", "slug", "order", "last_reviewed"]
     list_filter = ["diseases", ReviewOverdueFilter]
     search_fields = ["text", "slug", "help_text"]
@@ -272,6 +311,15 @@ class EligibilityQuestionAdmin(ReviewedAdmin):
         "topic_if_unsure",
     ]
     inlines = [RuleInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "order", "diseases"]}),
+        languages_fieldset(_("Content in each language"), "text", "help_text"),
+        (
+            _("Topic each answer brings up"),
+            {"fields": ["topic_if_yes", "topic_if_no", "topic_if_unsure"]},
+        ),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
 
 
 @admin.register(Rule)

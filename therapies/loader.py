@@ -4,6 +4,10 @@ Idempotent: a row is created when missing and updated when its seed changed,
 but only while it still holds the seed it was last loaded from. Each row keeps
 the hash of that seed (`seed_hash`); when the row's present content hashes to
 something else, staff edited it, and it is left alone unless `force` is given.
+
+Translated fields (therapies/translation.py) are written per language: `title`
+in a seed file is the English text, `title_es` and `title_zh_hans` its
+translations, each stored in its own column whatever language is active.
 """
 
 from __future__ import annotations
@@ -15,9 +19,18 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
+from .translation import TRANSLATED_FIELDS
+
+SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+OTHER_LANGUAGES = tuple(
+    code for code in settings.MODELTRANSLATION_LANGUAGES if code != SOURCE_LANGUAGE
+)
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
@@ -50,6 +63,19 @@ class Kind:
     fks: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     m2m: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     rules_fk: str | None = None
+
+    @property
+    def translated(self) -> tuple[str, ...]:
+        return TRANSLATED_FIELDS.get(self.model, ())
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        """The seed keys of the translations: title_es, title_zh_hans, …"""
+        return tuple(
+            build_localized_fieldname(name, code)
+            for name in self.translated
+            for code in OTHER_LANGUAGES
+        )
 
 
 KINDS = [
@@ -202,7 +228,14 @@ def _rule_values(raw: dict) -> dict:
 
 
 def _seed_state(kind: Kind, entry: dict) -> dict:
-    known = set(kind.key) | set(kind.fields) | set(kind.fks) | set(kind.m2m) | {"rules"}
+    known = (
+        set(kind.key)
+        | set(kind.fields)
+        | set(kind.translations)
+        | set(kind.fks)
+        | set(kind.m2m)
+        | {"rules"}
+    )
     unknown = set(entry) - known
     if unknown:
         raise CatalogError(
@@ -213,6 +246,8 @@ def _seed_state(kind: Kind, entry: dict) -> dict:
         state[name] = _plain(
             entry[name] if name in entry else _default(kind.model, name)
         )
+    for name in kind.translations:
+        state[name] = entry.get(name, "")
     for name in kind.fks:
         state[name] = entry.get(name)
     for name in kind.m2m:
@@ -222,10 +257,19 @@ def _seed_state(kind: Kind, entry: dict) -> dict:
     return state
 
 
+def _english(kind: Kind, name: str) -> str:
+    """The column holding a field's seed value: `title_en` for a translated field."""
+    if name in kind.translated:
+        return build_localized_fieldname(name, SOURCE_LANGUAGE)
+    return name
+
+
 def _row_state(kind: Kind, obj) -> dict:
     state = {}
     for name in kind.fields:
-        state[name] = _plain(getattr(obj, name))
+        state[name] = _plain(getattr(obj, _english(kind, name)))
+    for name in kind.translations:
+        state[name] = getattr(obj, name) or ""
     for name, (_model, key) in kind.fks.items():
         related = getattr(obj, name)
         state[name] = getattr(related, key) if related is not None else None
@@ -237,6 +281,18 @@ def _row_state(kind: Kind, obj) -> dict:
             for rule in obj.rules.order_by("id")
         ]
     return state
+
+
+def _seeded_before_translations(kind: Kind, obj, current: dict) -> bool:
+    """The row still holds the seed it got before its fields were translated.
+
+    Its `seed_hash` was taken without the translation keys; it may take the
+    translations as long as nobody has typed one in the admin yet.
+    """
+    if not kind.translations or any(current[name] for name in kind.translations):
+        return False
+    legacy = {k: v for k, v in current.items() if k not in kind.translations}
+    return _hash(legacy) == obj.seed_hash
 
 
 def _hash(state: dict) -> str:
@@ -274,6 +330,8 @@ def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
     if obj is None:
         obj = kind.model(**key_values)
     for name in kind.fields:
+        setattr(obj, _english(kind, name), state[name])
+    for name in kind.translations:
         setattr(obj, name, state[name])
     for name, (model, key) in kind.fks.items():
         value = state[name]
@@ -303,7 +361,12 @@ def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
 def load_catalog(
     *, data: dict[str, list[dict]] | None = None, force: bool = False
 ) -> LoadReport:
-    data = read_catalog() if data is None else data
+    # In English, so the base columns modeltranslation keeps hold English.
+    with translation.override(SOURCE_LANGUAGE):
+        return _load(read_catalog() if data is None else data, force=force)
+
+
+def _load(data: dict[str, list[dict]], *, force: bool) -> LoadReport:
     report = LoadReport()
     for kind in KINDS:
         for entry in data.get(kind.name, []):
@@ -315,13 +378,18 @@ def load_catalog(
                 _write(kind, None, key_values, state, seed_hash)
                 report.created.append(label)
                 continue
-            current = _hash(_row_state(kind, obj))
+            row = _row_state(kind, obj)
+            current = _hash(row)
             if current == seed_hash:
                 if obj.seed_hash != seed_hash:
                     obj.seed_hash = seed_hash
                     obj.save(update_fields=["seed_hash"])
                 report.unchanged += 1
-            elif current == obj.seed_hash or force:
+            elif (
+                current == obj.seed_hash
+                or force
+                or _seeded_before_translations(kind, obj, row)
+            ):
                 _write(kind, obj, key_values, state, seed_hash)
                 report.updated.append(label)
             else:

@@ -1,8 +1,13 @@
 """An immutable, in-process copy of the catalog for the suggestion engine.
 
 Built with a fixed number of queries whatever the catalog's size, and kept per
-process. Each request costs one query: reading `CatalogVersion`, which every
-catalog change bumps, so no worker on any server serves stale rules.
+process, one copy per language, each built the first time a page in that
+language asks. Each request costs one query: reading `CatalogVersion`, which
+every catalog change bumps, so no worker on any server serves stale rules.
+
+Staff-translated texts (therapies/translation.py) come as `Text`: the text in
+the language asked for, or the English text marked `english_only` when nobody
+has translated it yet, so a page can say so instead of showing an empty box.
 """
 
 from __future__ import annotations
@@ -11,10 +16,58 @@ import datetime
 import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
 from .criteria import Criteria
+
+SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+class Text(str):
+    """A catalog text; `english_only` when it is the English fallback on a
+    page in another language."""
+
+    english_only: bool
+
+    def __new__(cls, value: str = "", *, english_only: bool = False) -> Text:
+        text = super().__new__(cls, value)
+        text.english_only = english_only
+        return text
+
+
+def translated_text(obj, name: str, language: str) -> Text:
+    """`obj`'s field `name` in `language`, else its English text marked as such."""
+    english = (
+        getattr(obj, build_localized_fieldname(name, SOURCE_LANGUAGE), None)
+        # A row written before the field was translated keeps it in the base column.
+        or obj.__dict__.get(name)
+        or ""
+    )
+    if language == SOURCE_LANGUAGE:
+        return Text(english)
+    value = getattr(obj, build_localized_fieldname(name, language), None)
+    if value:
+        return Text(value)
+    return Text(english, english_only=bool(english))
+
+
+def english_text(value: str, language: str) -> Text:
+    """A text staff keep in English only (labels, notes), marked on other pages."""
+    return Text(value, english_only=bool(value) and language != SOURCE_LANGUAGE)
+
+
+def catalog_language(language: str | None = None) -> str:
+    """One of the site's language codes for `language` (default: the active one)."""
+    try:
+        return translation.get_supported_language_variant(
+            language or translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -29,8 +82,8 @@ class SourceInfo:
 @dataclass(frozen=True)
 class DiseaseInfo:
     code: str
-    name: str
-    description: str
+    name: Text
+    description: Text
 
 
 @dataclass(frozen=True)
@@ -41,7 +94,7 @@ class TherapyInfo:
     short_name: str
     maker: str
     target: str
-    summary: str
+    summary: Text
     order: int
     last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
@@ -59,7 +112,7 @@ class IndicationInfo:
     therapy: TherapyInfo
     disease: str
     regulator: str
-    label: str
+    label: Text
     approved_on: datetime.date | None
     approval_note: str
     approval_kind: str
@@ -71,9 +124,9 @@ class IndicationInfo:
 @dataclass(frozen=True)
 class TopicInfo:
     slug: str
-    title: str
-    body: str
-    question: str
+    title: Text
+    body: Text
+    question: Text
     priority: int
     last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
@@ -83,8 +136,8 @@ class TopicInfo:
 @dataclass(frozen=True)
 class QuestionInfo:
     slug: str
-    text: str
-    help_text: str
+    text: Text
+    help_text: Text
     diseases: tuple[str, ...]
     topic_if: dict
     last_reviewed: datetime.date
@@ -112,18 +165,19 @@ class CenterInfo:
 class PriceInfo:
     therapy: str | None
     therapy_name: str
-    label: str
+    label: Text
     country: str
     low_usd: int
     high_usd: int
     as_of: datetime.date
-    note: str
+    note: Text
     sources: tuple[SourceInfo, ...]
 
 
 @dataclass(frozen=True)
 class Catalog:
     version: tuple
+    language: str
     diseases: dict[str, DiseaseInfo]
     therapies: dict[str, TherapyInfo]
     indications: tuple[IndicationInfo, ...]
@@ -149,11 +203,21 @@ def _rules(obj, disease_code=None) -> tuple[RuleInfo, ...]:
     return tuple(RuleInfo(r.note, r.criteria(disease_code)) for r in obj.rules.all())
 
 
-def build_catalog(version: tuple) -> Catalog:
+def build_catalog(version: tuple, language: str = SOURCE_LANGUAGE) -> Catalog:
+    """The catalog with its texts in `language`; the same queries for every language."""
+    with translation.override(language):
+        # Querysets order by the active language's columns (modeltranslation).
+        return _build(version, language)
+
+
+def _build(version: tuple, language: str) -> Catalog:
+    def text(obj, name):
+        return translated_text(obj, name, language)
+
     sources = Prefetch("sources", queryset=m.Source.objects.all())
     rules = Prefetch("rules", queryset=m.Rule.objects.order_by("id"))
     diseases = {
-        d.code: DiseaseInfo(d.code, d.name, d.description)
+        d.code: DiseaseInfo(d.code, text(d, "name"), text(d, "description"))
         for d in m.Disease.objects.all()
     }
     therapies = {
@@ -164,7 +228,7 @@ def build_catalog(version: tuple) -> Catalog:
             t.short_name,
             t.maker,
             t.target,
-            t.summary,
+            text(t, "summary"),
             t.order,
             t.last_reviewed,
             _sources(t),
@@ -177,7 +241,7 @@ def build_catalog(version: tuple) -> Catalog:
             therapies[i.therapy.slug],
             i.disease.code,
             i.regulator,
-            i.label,
+            english_text(i.label, language),
             i.approved_on,
             i.approval_note,
             i.approval_kind,
@@ -192,9 +256,9 @@ def build_catalog(version: tuple) -> Catalog:
     topics = {
         t.slug: TopicInfo(
             t.slug,
-            t.title,
-            t.body,
-            t.question,
+            text(t, "title"),
+            text(t, "body"),
+            text(t, "question"),
             t.priority,
             t.last_reviewed,
             _sources(t),
@@ -205,8 +269,8 @@ def build_catalog(version: tuple) -> Catalog:
     questions = tuple(
         QuestionInfo(
             q.slug,
-            q.text,
-            q.help_text,
+            text(q, "text"),
+            text(q, "help_text"),
             tuple(sorted(d.code for d in q.diseases.all())),
             {
                 answer: topic.slug
@@ -247,12 +311,12 @@ def build_catalog(version: tuple) -> Catalog:
         PriceInfo(
             p.therapy.slug if p.therapy_id else None,
             p.therapy.brand_name if p.therapy_id else p.label,
-            p.label,
+            english_text(p.label, language),
             p.country,
             p.low_usd,
             p.high_usd,
             p.as_of,
-            p.note,
+            english_text(p.note, language),
             _sources(p),
         )
         for p in m.Price.objects.select_related("therapy")
@@ -266,6 +330,7 @@ def build_catalog(version: tuple) -> Catalog:
     ]
     return Catalog(
         version=version,
+        language=language,
         diseases=diseases,
         therapies=therapies,
         indications=indications,
@@ -278,22 +343,26 @@ def build_catalog(version: tuple) -> Catalog:
 
 
 _lock = threading.Lock()
-_cached: Catalog | None = None
+_cached: dict[str, Catalog] = {}
 
 
-def get_catalog() -> Catalog:
-    """The current catalog: one query to check the version, a rebuild only when it moved."""
-    global _cached
+def get_catalog(language: str | None = None) -> Catalog:
+    """The current catalog in `language` (default: the active language): one
+    query to check the version, a rebuild only when it moved."""
+    language = catalog_language(language)
     version = m.CatalogVersion.current()
-    cached = _cached
+    cached = _cached.get(language)
     if cached is not None and cached.version == version:
         return cached
     with _lock:
-        if _cached is None or _cached.version != version:
-            _cached = build_catalog(version)
-        return _cached
+        cached = _cached.get(language)
+        if cached is None or cached.version != version:
+            # Other languages of an older version are rebuilt when next asked.
+            for code in [c for c, cat in _cached.items() if cat.version != version]:
+                del _cached[code]
+            cached = _cached[language] = build_catalog(version, language)
+        return cached
 
 
 def clear_cache() -> None:
-    global _cached
-    _cached = None
+    _cached.clear()

@@ -1,4 +1,10 @@
 from django import forms, template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, pgettext
+from modeltranslation.utils import build_localized_fieldname
 
 register = template.Library()
 
@@ -39,7 +45,63 @@ def is_choice_group(field) -> bool:
 
 @register.filter
 def usd(amount) -> str:
+    """An amount of US dollars written the way the page's language writes it:
+    $500,000 · US$500 000 · 50万美元."""
     try:
-        return f"${int(amount):,}"
+        value = int(amount)
     except (TypeError, ValueError):
         return ""
+    if (get_language() or "").startswith("zh") and value >= 10_000:
+        # Chinese counts large sums in 万 (ten thousand): 50万, 7.5万.
+        number = f"{value / 10_000:,.2f}".rstrip("0").rstrip(".") + "万"
+    else:
+        number = number_format(value, use_l10n=True, force_grouping=True)
+    return pgettext("an amount in US dollars", "$%(amount)s") % {"amount": number}
+
+
+@register.filter
+def english_only(value, field: str = "") -> bool:
+    """Whether a catalog text on this page is the English fallback.
+
+    `value` is a snapshot `Text`, or a model instance with `field` named: a
+    translated field (therapies/translation.py) is English only while its
+    column for the page's language is empty; any other text always is.
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    if not field:
+        return bool(getattr(value, "english_only", False))
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE or not getattr(
+        value, field, ""
+    ):
+        return False
+    if not hasattr(value, build_localized_fieldname(field, "en")):
+        return True
+    return not getattr(value, build_localized_fieldname(field, language), "")
+
+
+@register.filter
+def lang_en(text):
+    """` lang="en"` on the element holding an English-only text, for screen readers."""
+    return format_html(' lang="en"') if english_only(text) else ""
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """This page in each language; empty where the address has no language prefix."""
+    request = context.get("request")
+    if request is None:
+        return []
+    path = request.get_full_path()
+    current = get_language()
+    links = [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+            "current": code == current,
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    if len({link["url"] for link in links}) < len(links):
+        return []
+    return links

@@ -27,6 +27,7 @@ from therapies.models import (
     TreatmentCenter,
 )
 
+TRANSLATED = {"title", "body", "question"}
 CATALOG_MODELS = [
     Source,
     Disease,
@@ -56,9 +57,10 @@ def _topic_form(topic, **changes) -> dict:
     """The topic change form as the browser posts it, with no rules."""
     data = {
         "slug": topic.slug,
-        "title": topic.title,
-        "body": topic.body,
-        "question": topic.question,
+        # Translated fields are edited per language (therapies/translation.py).
+        "title_en": topic.title,
+        "body_en": topic.body,
+        "question_en": topic.question,
         "priority": topic.priority,
         "last_reviewed": topic.last_reviewed.isoformat(),
         "rules-TOTAL_FORMS": "0",
@@ -66,7 +68,12 @@ def _topic_form(topic, **changes) -> dict:
         "rules-MIN_NUM_FORMS": "0",
         "rules-MAX_NUM_FORMS": "1000",
     }
-    data.update(changes)
+    data.update(
+        {
+            f"{name}_en" if name in TRANSLATED else name: value
+            for name, value in changes.items()
+        }
+    )
     return data
 
 

@@ -1,6 +1,7 @@
 import json
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -19,10 +20,21 @@ class Command(BaseCommand):
             help="Path to a JSON answers file, or - for standard input.",
         )
         parser.add_argument(
-            "--language", default="en", help="Language of the texts: en, es or zh-hans."
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            help="Language of the texts: "
+            + ", ".join(code for code, _name in settings.LANGUAGES)
+            + ".",
         )
 
     def handle(self, *args, answers, language, **options):
+        codes = [code for code, _name in settings.LANGUAGES]
+        if language.lower() not in codes:
+            raise CommandError(
+                f"unknown language {language!r}: use one of {', '.join(codes)}",
+                returncode=2,
+            )
+        language = language.lower()
         try:
             if answers == "-":
                 raw = sys.stdin.read()
@@ -40,7 +52,7 @@ class Command(BaseCommand):
                 f"answers file is not valid JSON: {exc}", returncode=2
             ) from exc
         with translation.override(language):
-            catalog = get_catalog()
+            catalog = get_catalog(language)
             try:
                 parsed = parse_answers(data, question_slugs=catalog.question_slugs)
             except AnswerError as exc:

@@ -1,0 +1,31 @@
+"""Catalog fields staff translate (django-modeltranslation).
+
+Each field below gets one column per language (`title_en`, `title_es`,
+`title_zh_hans`); reading `title` gives the active language's text and falls
+back to English when that one is empty. English is required, the others are
+optional: the snapshot marks a fallback so pages can say "English only".
+
+django-simple-history copies every field of a row into its history table, the
+new language columns included, so each historical model is registered with the
+same fields: the history then keeps every language, not only English.
+"""
+
+from modeltranslation.translator import TranslationOptions, translator
+
+from .models import DiscussionTopic, Disease, EligibilityQuestion, Therapy
+
+TRANSLATED_FIELDS = {
+    DiscussionTopic: ("title", "body", "question"),
+    EligibilityQuestion: ("text", "help_text"),
+    Disease: ("name", "description"),
+    Therapy: ("summary",),
+}
+
+
+def _options(fields: tuple[str, ...]) -> type[TranslationOptions]:
+    return type("Options", (TranslationOptions,), {"fields": fields})
+
+
+for _model, _fields in TRANSLATED_FIELDS.items():
+    translator.register(_model, _options(_fields))
+    translator.register(_model.history.model, _options(_fields))
