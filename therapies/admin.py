@@ -51,27 +51,7 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = Rule
-        fields = [
-            "indication",
-            "topic",
-            "question",
-            "note",
-            "diseases",
-            "min_age",
-            "max_age",
-            "min_prior_lines",
-            "max_prior_lines",
-            "relapse_statuses",
-            "prior_therapies_all",
-            "lenalidomide_refractory",
-            "transplant_eligible",
-            "prior_car_t",
-            "antigen_loss",
-            "caregiver",
-            "travel_abroad",
-            "recent_infusion",
-            "urgent",
-        ]
+        fields = ["indication", "topic", "question", "note", *Rule.CONDITION_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,24 +34,7 @@ OTHER_LANGUAGES = tuple(
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
-RULE_FIELDS = [
-    "note",
-    "diseases",
-    "min_age",
-    "max_age",
-    "min_prior_lines",
-    "max_prior_lines",
-    "relapse_statuses",
-    "prior_therapies_all",
-    "lenalidomide_refractory",
-    "transplant_eligible",
-    "prior_car_t",
-    "antigen_loss",
-    "caregiver",
-    "travel_abroad",
-    "recent_infusion",
-    "urgent",
-]
+RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS]
 
 
 @dataclass(frozen=True)

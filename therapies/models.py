@@ -380,6 +380,25 @@ class Rule(models.Model):
     urgent = models.BooleanField(_("urgent"), null=True, blank=True)
     history = HistoricalRecords()
 
+    # The conditions, in the order people read them; loader and admin use this.
+    CONDITION_FIELDS = (
+        "diseases",
+        "min_age",
+        "max_age",
+        "min_prior_lines",
+        "max_prior_lines",
+        "relapse_statuses",
+        "prior_therapies_all",
+        "lenalidomide_refractory",
+        "transplant_eligible",
+        "prior_car_t",
+        "antigen_loss",
+        "caregiver",
+        "travel_abroad",
+        "recent_infusion",
+        "urgent",
+    )
+
     class Meta:
         verbose_name = _("rule")
         ordering = ["id"]
