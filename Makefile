@@ -31,8 +31,9 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers, one per core of the CI machine; each gets its own test database.
 test: check
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 # Benchmarks and the soak test: loopback only, bounded in time; see bench/.
 bench: $(STAMP)
