@@ -2,7 +2,7 @@ from django import forms, template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
@@ -82,7 +82,7 @@ def english_only(value, field: str = "") -> bool:
 @register.filter
 def lang_en(text):
     """` lang="en"` on the element holding an English-only text, for screen readers."""
-    return format_html(' lang="en"') if english_only(text) else ""
+    return mark_safe(' lang="en"') if english_only(text) else ""  # a constant
 
 
 @register.simple_tag(takes_context=True)
