@@ -47,7 +47,6 @@ from .review_forms import (
 )
 from .review_queries import (
     QUEUE_ROW_FIELDS,
-    Cursor,  # noqa: F401 (bench/fixtures.py imports it from here)
     _dashboard,
     _filtered,
     _open_count,

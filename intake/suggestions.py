@@ -173,10 +173,13 @@ def _cautions(therapy: TherapyInfo, answers: Answers) -> tuple[str, ...]:
 
 
 def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
+    # An indication's rules all name its disease, and neither a match nor a
+    # near miss is possible without it: skip the others without evaluating.
     considered = [
         i
         for i in catalog.indications
-        if i.regulator == home or answers.travel_abroad == "yes"
+        if i.disease == answers.disease
+        and (i.regulator == home or answers.travel_abroad == "yes")
     ]
     considered.sort(
         key=lambda i: (
@@ -252,7 +255,10 @@ def _questions(answers: Answers, catalog: Catalog) -> tuple[QuestionInfo, ...]:
 def questions_apply(question: QuestionInfo, answers: Answers) -> bool:
     if question.diseases and answers.disease not in question.diseases:
         return False
-    return _applies(question.rules, answers) is not None
+    # Whether, not why: no reasons are written for a question.
+    return not question.rules or any(
+        evaluate(rule.criteria, answers).met for rule in question.rules
+    )
 
 
 def eligibility_questions(
@@ -264,13 +270,12 @@ def eligibility_questions(
 
 def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, ...]:
     reasons: dict[str, list[str]] = {}
+    general = _("Worth raising for anyone getting ready to talk about CAR T.")
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers)
         if met is None:
             continue
-        reasons[topic.slug] = list(met) or [
-            _("Worth raising for anyone getting ready to talk about CAR T.")
-        ]
+        reasons[topic.slug] = list(met) or [general]
     for question in questions:
         answer = answers.eligibility.get(question.slug)
         slug = question.topic_for(answer) if answer else None
@@ -282,9 +287,7 @@ def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, 
                 "question": question.text,
             }
             reasons.setdefault(slug, [])
-            if reasons[slug] == [
-                _("Worth raising for anyone getting ready to talk about CAR T.")
-            ]:
+            if reasons[slug] == [general]:
                 reasons[slug] = []
             reasons[slug].append(why)
     ordered = sorted(

@@ -13,13 +13,28 @@ this module stays independent of the intake app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from .vocabulary import RELAPSED_OR_REFRACTORY, DiseaseCode, PriorTherapy, RelapseStatus
+
+
+@lru_cache(maxsize=4096)
+def _translated(message: str, language: str | None) -> str:
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    """gettext, remembered per language.
+
+    The engine writes the same few hundred sentences over and over, and each
+    Django gettext call costs microseconds of thread-local lookups.
+    """
+    return _translated(message, get_language())
 
 
 class Outcome(StrEnum):
@@ -52,9 +67,20 @@ class Criteria:
 
 @dataclass(frozen=True)
 class CriterionResult:
+    """One condition's outcome; its sentence is written only when read.
+
+    The engine evaluates every rule of every indication, topic and question,
+    but shows the sentences of a few: formatting (and translating) them all
+    was most of its time.
+    """
+
     name: str
     outcome: Outcome
-    text: str
+    explain: Callable[[], str] = field(repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -75,35 +101,43 @@ class Evaluation:
 
 
 # Short phrases used inside sentences; the full labels live in vocabulary.py.
+# Marked for translation here, translated one at a time when used.
+RELAPSE_PHRASES = {
+    "newly_diagnosed": gettext_noop("newly diagnosed, not yet treated"),
+    "in_treatment": gettext_noop("on a first treatment now"),
+    "remission": gettext_noop("in remission"),
+    "refractory": gettext_noop("did not respond to treatment (refractory)"),
+    "early_relapse": gettext_noop("came back within 12 months of the last treatment"),
+    "late_relapse": gettext_noop(
+        "came back more than 12 months after the last treatment"
+    ),
+    "unsure": gettext_noop("not sure"),
+}
+PRIOR_CAR_T_PHRASES = {
+    "none": gettext_noop("no CAR T before"),
+    "relapse_early": gettext_noop("came back within 6 months of CAR T"),
+    "relapse_late": gettext_noop("came back 6 months or more after CAR T"),
+    "no_response": gettext_noop("did not respond to CAR T"),
+    "partial_response": gettext_noop("only partly responded to CAR T"),
+}
+ANSWER_PHRASES = {
+    "yes": gettext_noop("yes"),
+    "no": gettext_noop("no"),
+    "unsure": gettext_noop("not sure"),
+    "": gettext_noop("not asked"),
+}
+
+
 def _relapse_phrase(code: str) -> str:
-    return {
-        "newly_diagnosed": _("newly diagnosed, not yet treated"),
-        "in_treatment": _("on a first treatment now"),
-        "remission": _("in remission"),
-        "refractory": _("did not respond to treatment (refractory)"),
-        "early_relapse": _("came back within 12 months of the last treatment"),
-        "late_relapse": _("came back more than 12 months after the last treatment"),
-        "unsure": _("not sure"),
-    }.get(code, code)
+    return _(RELAPSE_PHRASES[code]) if code in RELAPSE_PHRASES else code
 
 
 def _prior_car_t_phrase(code: str) -> str:
-    return {
-        "none": _("no CAR T before"),
-        "relapse_early": _("came back within 6 months of CAR T"),
-        "relapse_late": _("came back 6 months or more after CAR T"),
-        "no_response": _("did not respond to CAR T"),
-        "partial_response": _("only partly responded to CAR T"),
-    }.get(code, code)
+    return _(PRIOR_CAR_T_PHRASES[code]) if code in PRIOR_CAR_T_PHRASES else code
 
 
 def _answer_phrase(code: str) -> str:
-    return {
-        "yes": _("yes"),
-        "no": _("no"),
-        "unsure": _("not sure"),
-        "": _("not asked"),
-    }.get(code, code)
+    return _(ANSWER_PHRASES[code]) if code in ANSWER_PHRASES else code
 
 
 def _join(items: list[str]) -> str:
@@ -171,23 +205,33 @@ def _lines_rule_text(c: Criteria) -> str:
 
 
 def _choice(name, accepted, value, topic_label, phrase=_answer_phrase):
-    """A condition that accepts some codes of a yes/no/unsure-like answer."""
-    accepted_text = _join([phrase(a) for a in accepted])
+    """A condition that accepts some codes of a yes/no/unsure-like answer.
+
+    `topic_label` is a callable too: its translation is needed only for the text.
+    """
     if value in accepted:
         return CriterionResult(
             name,
             Outcome.MET,
-            _("%(topic)s: you answered “%(answer)s”.")
-            % {"topic": topic_label, "answer": phrase(value)},
+            lambda: (
+                _("%(topic)s: you answered “%(answer)s”.")
+                % {"topic": topic_label(), "answer": phrase(value)}
+            ),
         )
     outcome = Outcome.UNKNOWN if value == "unsure" else Outcome.MISSED
     return CriterionResult(
         name,
         outcome,
-        _(
-            "%(topic)s: this applies when the answer is “%(accepted)s”; you answered “%(answer)s”."
-        )
-        % {"topic": topic_label, "accepted": accepted_text, "answer": phrase(value)},
+        lambda: (
+            _(
+                "%(topic)s: this applies when the answer is “%(accepted)s”; you answered “%(answer)s”."
+            )
+            % {
+                "topic": topic_label(),
+                "accepted": _join([phrase(a) for a in accepted]),
+                "answer": phrase(value),
+            }
+        ),
     )
 
 
@@ -198,16 +242,15 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
 
     if c.diseases:
         disease = answers.disease
-        names = _join(
-            [str(DiseaseCode(d).label) for d in c.diseases if d in DiseaseCode.values]
-        )
         if disease in c.diseases:
             out.append(
                 CriterionResult(
                     "disease",
                     Outcome.MET,
-                    _("Diagnosis: %(disease)s.")
-                    % {"disease": DiseaseCode(disease).label},
+                    lambda: (
+                        _("Diagnosis: %(disease)s.")
+                        % {"disease": DiseaseCode(disease).label}
+                    ),
                 )
             )
         else:
@@ -215,19 +258,32 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 CriterionResult(
                     "disease",
                     Outcome.UNKNOWN if disease == "unsure" else Outcome.MISSED,
-                    _("This is about %(names)s.") % {"names": names},
+                    lambda: (
+                        _("This is about %(names)s.")
+                        % {
+                            "names": _join(
+                                [
+                                    str(DiseaseCode(d).label)
+                                    for d in c.diseases
+                                    if d in DiseaseCode.values
+                                ]
+                            )
+                        }
+                    ),
                 )
             )
 
     if c.min_age is not None or c.max_age is not None:
         age = answers.age
-        rule = _age_rule_text(c)
         if age is None:
             out.append(
                 CriterionResult(
                     "age",
                     Outcome.UNKNOWN,
-                    _("This is %(rule)s; we do not know your age.") % {"rule": rule},
+                    lambda: (
+                        _("This is %(rule)s; we do not know your age.")
+                        % {"rule": _age_rule_text(c)}
+                    ),
                 )
             )
         elif (c.min_age is None or age >= c.min_age) and (
@@ -237,7 +293,10 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 CriterionResult(
                     "age",
                     Outcome.MET,
-                    _("Age %(age)d: this is %(rule)s.") % {"age": age, "rule": rule},
+                    lambda: (
+                        _("Age %(age)d: this is %(rule)s.")
+                        % {"age": age, "rule": _age_rule_text(c)}
+                    ),
                 )
             )
         else:
@@ -245,46 +304,57 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 CriterionResult(
                     "age",
                     Outcome.MISSED,
-                    _("This is %(rule)s; you are %(age)d.")
-                    % {"rule": rule, "age": age},
+                    lambda: (
+                        _("This is %(rule)s; you are %(age)d.")
+                        % {"rule": _age_rule_text(c), "age": age}
+                    ),
                 )
             )
 
     if c.min_prior_lines is not None or c.max_prior_lines is not None:
         n = answers.prior_lines or 0
-        rule = _lines_rule_text(c)
         ok = (c.min_prior_lines is None or n >= c.min_prior_lines) and (
             c.max_prior_lines is None or n <= c.max_prior_lines
         )
-        if ok:
-            text = _("You have had %(lines)s: this is %(rule)s.") % {
+
+        def lines_text(ok=ok, n=n):
+            if ok:
+                return _("You have had %(lines)s: this is %(rule)s.") % {
+                    "lines": _lines(n),
+                    "rule": _lines_rule_text(c),
+                }
+            return _("This is %(rule)s; you have had %(lines)s.") % {
+                "rule": _lines_rule_text(c),
                 "lines": _lines(n),
-                "rule": rule,
             }
-        else:
-            text = _("This is %(rule)s; you have had %(lines)s.") % {
-                "rule": rule,
-                "lines": _lines(n),
-            }
+
         out.append(
-            CriterionResult("prior_lines", Outcome.MET if ok else Outcome.MISSED, text)
+            CriterionResult(
+                "prior_lines", Outcome.MET if ok else Outcome.MISSED, lines_text
+            )
         )
 
     if c.relapse_statuses:
         status = answers.relapse_status
-        if set(c.relapse_statuses) == set(RELAPSED_OR_REFRACTORY):
-            accepted = _(
-                "came back or did not respond to treatment (relapsed or refractory)"
-            )
-        else:
-            accepted = _join([_relapse_phrase(s) for s in c.relapse_statuses])
+
+        def accepted():
+            if set(c.relapse_statuses) == set(RELAPSED_OR_REFRACTORY):
+                return _(
+                    "came back or did not respond to treatment (relapsed or refractory)"
+                )
+            return _join([_relapse_phrase(s) for s in c.relapse_statuses])
+
         if status in c.relapse_statuses:
             out.append(
                 CriterionResult(
                     "relapse_status",
                     Outcome.MET,
-                    _("Your cancer %(status)s: this covers cancer that %(accepted)s.")
-                    % {"status": _relapse_phrase(status), "accepted": accepted},
+                    lambda: (
+                        _(
+                            "Your cancer %(status)s: this covers cancer that %(accepted)s."
+                        )
+                        % {"status": _relapse_phrase(status), "accepted": accepted()}
+                    ),
                 )
             )
         else:
@@ -294,24 +364,31 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                     Outcome.UNKNOWN
                     if status == RelapseStatus.UNSURE
                     else Outcome.MISSED,
-                    _(
-                        "This covers cancer that %(accepted)s; you answered “%(status)s”."
-                    )
-                    % {"accepted": accepted, "status": _relapse_phrase(status)},
+                    lambda: (
+                        _(
+                            "This covers cancer that %(accepted)s; you answered “%(status)s”."
+                        )
+                        % {"accepted": accepted(), "status": _relapse_phrase(status)}
+                    ),
                 )
             )
 
     if c.prior_therapies_all:
         had = set(answers.prior_therapies or ())
-        needed = [_therapy_label(t) for t in c.prior_therapies_all]
-        lacking = [_therapy_label(t) for t in c.prior_therapies_all if t not in had]
+        lacking = [t for t in c.prior_therapies_all if t not in had]
+
+        def needed():
+            return _join_and([_therapy_label(t) for t in c.prior_therapies_all])
+
         if not lacking:
             out.append(
                 CriterionResult(
                     "prior_therapies",
                     Outcome.MET,
-                    _("You have had %(needed)s, which this requires.")
-                    % {"needed": _join_and(needed)},
+                    lambda: (
+                        _("You have had %(needed)s, which this requires.")
+                        % {"needed": needed()}
+                    ),
                 )
             )
         else:
@@ -319,8 +396,13 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 CriterionResult(
                     "prior_therapies",
                     Outcome.MISSED,
-                    _("This is after %(needed)s; you did not list %(lacking)s.")
-                    % {"needed": _join_and(needed), "lacking": _join_and(lacking)},
+                    lambda: (
+                        _("This is after %(needed)s; you did not list %(lacking)s.")
+                        % {
+                            "needed": needed(),
+                            "lacking": _join_and([_therapy_label(t) for t in lacking]),
+                        }
+                    ),
                 )
             )
 
@@ -330,7 +412,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "lenalidomide_refractory",
                 c.lenalidomide_refractory,
                 answers.lenalidomide_refractory,
-                _("Myeloma that stopped responding to lenalidomide"),
+                lambda: _("Myeloma that stopped responding to lenalidomide"),
             )
         )
     if c.transplant_eligible:
@@ -339,7 +421,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "transplant_eligible",
                 c.transplant_eligible,
                 answers.transplant_eligible,
-                _("Your care team sees a stem cell transplant as an option"),
+                lambda: _("Your care team sees a stem cell transplant as an option"),
             )
         )
     if c.prior_car_t:
@@ -348,7 +430,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "prior_car_t",
                 c.prior_car_t,
                 answers.prior_car_t,
-                _("How an earlier CAR T went"),
+                lambda: _("How an earlier CAR T went"),
                 phrase=_prior_car_t_phrase,
             )
         )
@@ -358,7 +440,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "antigen_loss",
                 c.antigen_loss,
                 answers.antigen_loss,
-                _("Tests showed the cancer lost the CAR T target"),
+                lambda: _("Tests showed the cancer lost the CAR T target"),
             )
         )
     if c.caregiver:
@@ -367,7 +449,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "caregiver",
                 c.caregiver,
                 answers.caregiver,
-                _("Someone can stay with you around the clock"),
+                lambda: _("Someone can stay with you around the clock"),
             )
         )
     if c.travel_abroad:
@@ -376,7 +458,7 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "travel_abroad",
                 c.travel_abroad,
                 answers.travel_abroad,
-                _("Willing to travel to another country"),
+                lambda: _("Willing to travel to another country"),
             )
         )
     if c.recent_infusion:
@@ -385,24 +467,29 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 "recent_infusion",
                 c.recent_infusion,
                 answers.recent_infusion,
-                _("CAR T infusion in the last 8 weeks"),
+                lambda: _("CAR T infusion in the last 8 weeks"),
             )
         )
     if c.urgent is not None:
         urgent = bool(answers.urgent)
         if urgent == c.urgent:
-            text = (
-                _("You reported symptoms after a recent CAR T infusion.")
-                if urgent
-                else _("You reported no urgent symptoms.")
+            out.append(
+                CriterionResult(
+                    "urgent",
+                    Outcome.MET,
+                    lambda: (
+                        _("You reported symptoms after a recent CAR T infusion.")
+                        if urgent
+                        else _("You reported no urgent symptoms.")
+                    ),
+                )
             )
-            out.append(CriterionResult("urgent", Outcome.MET, text))
         else:
             out.append(
                 CriterionResult(
                     "urgent",
                     Outcome.MISSED,
-                    _("This is for urgent symptoms after an infusion."),
+                    lambda: _("This is for urgent symptoms after an infusion."),
                 )
             )
     return Evaluation(tuple(out))
