@@ -19,6 +19,7 @@ from therapies.vocabulary import (
 )
 
 from .answers import Answers
+from .suggestions import eligibility_questions
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
             )
         )
     if catalog is not None:
-        for question in catalog.questions:
+        # Only the questions still asked: an answer to one that no longer
+        # applies (the diagnosis changed) is not shown.
+        for question in eligibility_questions(a, catalog):
             if question.slug in a.eligibility:
                 rows.append(
                     AnswerRow(

@@ -248,10 +248,6 @@ def _applies(rules, answers: Answers) -> tuple[str, ...] | None:
     return None
 
 
-def _questions(answers: Answers, catalog: Catalog) -> tuple[QuestionInfo, ...]:
-    return tuple(q for q in catalog.questions if questions_apply(q, answers))
-
-
 def questions_apply(question: QuestionInfo, answers: Answers) -> bool:
     if question.diseases and answers.disease not in question.diseases:
         return False
@@ -265,7 +261,7 @@ def eligibility_questions(
     answers: Answers, catalog: Catalog
 ) -> tuple[QuestionInfo, ...]:
     """The staff-managed questions the intake shows for these answers."""
-    return _questions(answers, catalog)
+    return tuple(q for q in catalog.questions if questions_apply(q, answers))
 
 
 def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, ...]:
@@ -345,7 +341,7 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
     answers = answers.applicable()
     home = regulator_for_country(answers.country)
     therapies, not_yet = _match_therapies(answers, catalog, home)
-    questions = _questions(answers, catalog)
+    questions = eligibility_questions(answers, catalog)
     slugs = [m.therapy.slug for m in therapies]
     prices, trial_prices = _prices(answers, catalog, slugs)
     return Suggestions(

@@ -43,3 +43,16 @@ def test_an_urgent_draft_is_flagged_urgent_when_submitted(client, make_submissio
     client.post(f"/i/{submission.token}/review/")
     submission.refresh_from_db()
     assert submission.urgent
+
+
+def test_the_review_hides_answers_to_questions_that_no_longer_apply(
+    client, make_submission, catalog
+):
+    from therapies.models import CatalogVersion, Disease, EligibilityQuestion
+
+    question = EligibilityQuestion.objects.get(slug="insurance")
+    question.diseases.set([Disease.objects.get(code="mm")])
+    CatalogVersion.bump()
+    submission = make_submission({"eligibility": {"insurance": "no"}})
+    html = client.get(f"/i/{submission.token}/review/").content.decode()
+    assert question.text not in html
