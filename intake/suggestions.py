@@ -12,15 +12,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
-from therapies.criteria import Evaluation, Outcome, evaluate
+from therapies.criteria import (
+    Evaluation,
+    Outcome,
+    cached_gettext,
+    evaluate,
+    met_reasons,
+)
 from therapies.snapshot import (
     Catalog,
     CenterInfo,
     IndicationInfo,
     PriceInfo,
     QuestionInfo,
+    RuleInfo,
     TherapyInfo,
     TopicInfo,
 )
@@ -129,18 +137,14 @@ class Suggestions:
         }
 
 
-def _best(
-    indication: IndicationInfo, answers: Answers
-) -> tuple[Evaluation, str] | None:
-    """The indication's met rule, else its closest rule."""
-    best = None
-    for rule in indication.rules:
-        ev = evaluate(rule.criteria, answers)
-        if ev.met:
-            return ev, rule.note
-        if best is None or len(ev.misses) < len(best[0].misses):
-            best = (ev, rule.note)
-    return best
+def _met_rule(indication: IndicationInfo, answers: Answers) -> RuleInfo | None:
+    return next((r for r in indication.rules if r.criteria.matches(answers)), None)
+
+
+def _closest(indication: IndicationInfo, answers: Answers) -> Evaluation | None:
+    """The evaluation of the indication's rule with the fewest conditions missed."""
+    evaluations = [evaluate(rule.criteria, answers) for rule in indication.rules]
+    return min(evaluations, key=lambda ev: len(ev.misses), default=None)
 
 
 def _regulator_rank(regulator: str, home: str | None) -> tuple[int, int]:
@@ -191,13 +195,11 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
     matched: dict[str, TherapyMatch] = {}
     approvals: dict[str, list[str]] = {}
     near: dict[str, NearMiss] = {}
+    language = get_language()
     for indication in considered:
-        result = _best(indication, answers)
-        if result is None:
-            continue
-        ev, _note = result
         slug = indication.therapy.slug
-        if ev.met:
+        rule = _met_rule(indication, answers)
+        if rule is not None:
             approvals.setdefault(slug, [])
             if indication.regulator not in approvals[slug]:
                 approvals[slug].append(indication.regulator)
@@ -207,14 +209,19 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                     indication=indication,
                     regulator=indication.regulator,
                     abroad=indication.regulator != home,
-                    reasons=tuple(ev.reasons),
+                    reasons=met_reasons(rule.criteria, answers, language),
                     cautions=_cautions(indication.therapy, answers),
                 )
+            continue
+        if slug in matched or slug in near:
+            continue
+        ev = _closest(indication, answers)
+        if ev is None:
             continue
         disease_met = any(
             r.name == "disease" and r.outcome is Outcome.MET for r in ev.results
         )
-        if disease_met and len(ev.misses) == 1 and slug not in near:
+        if disease_met and len(ev.misses) == 1:
             near[slug] = NearMiss(
                 therapy=indication.therapy,
                 indication=indication,
@@ -237,14 +244,13 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
     return therapies, not_yet
 
 
-def _applies(rules, answers: Answers) -> tuple[str, ...] | None:
+def _applies(rules, answers: Answers, language: str | None) -> tuple[str, ...] | None:
     """The reasons of the first met rule; () when there are no rules; None when none is met."""
     if not rules:
         return ()
     for rule in rules:
-        ev = evaluate(rule.criteria, answers)
-        if ev.met:
-            return tuple(ev.reasons)
+        if rule.criteria.matches(answers):
+            return met_reasons(rule.criteria, answers, language)
     return None
 
 
@@ -253,7 +259,7 @@ def questions_apply(question: QuestionInfo, answers: Answers) -> bool:
         return False
     # Whether, not why: no reasons are written for a question.
     return not question.rules or any(
-        evaluate(rule.criteria, answers).met for rule in question.rules
+        rule.criteria.matches(answers) for rule in question.rules
     )
 
 
@@ -264,11 +270,23 @@ def eligibility_questions(
     return tuple(q for q in catalog.questions if questions_apply(q, answers))
 
 
+GENERAL_REASON = gettext_noop(
+    "Worth raising for anyone getting ready to talk about CAR T."
+)
+ELIGIBILITY_REASON = gettext_noop("You answered “%(answer)s” to: %(question)s")
+ANSWER_WORDS = {
+    "yes": gettext_noop("yes"),
+    "no": gettext_noop("no"),
+    "unsure": gettext_noop("not sure"),
+}
+
+
 def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, ...]:
     reasons: dict[str, list[str]] = {}
-    general = _("Worth raising for anyone getting ready to talk about CAR T.")
+    language = get_language()
+    general = cached_gettext(GENERAL_REASON, language)
     for topic in catalog.topics.values():
-        met = _applies(topic.rules, answers)
+        met = _applies(topic.rules, answers, language)
         if met is None:
             continue
         reasons[topic.slug] = list(met) or [general]
@@ -276,10 +294,8 @@ def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, 
         answer = answers.eligibility.get(question.slug)
         slug = question.topic_for(answer) if answer else None
         if slug and slug in catalog.topics:
-            why = _("You answered “%(answer)s” to: %(question)s") % {
-                "answer": {"yes": _("yes"), "no": _("no"), "unsure": _("not sure")}[
-                    answer
-                ],
+            why = cached_gettext(ELIGIBILITY_REASON, language) % {
+                "answer": cached_gettext(ANSWER_WORDS[answer], language),
                 "question": question.text,
             }
             reasons.setdefault(slug, [])

@@ -14,9 +14,10 @@ this module stays independent of the intake app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
@@ -24,17 +25,17 @@ from .vocabulary import RELAPSED_OR_REFRACTORY, DiseaseCode, PriorTherapy, Relap
 
 
 @lru_cache(maxsize=4096)
-def _translated(message: str, language: str | None) -> str:
-    return gettext(message)
-
-
-def _(message: str) -> str:
-    """gettext, remembered per language.
+def cached_gettext(message: str, language: str | None) -> str:
+    """gettext of `message` in `language`, which must be the active language.
 
     The engine writes the same few hundred sentences over and over, and each
     Django gettext call costs microseconds of thread-local lookups.
     """
-    return _translated(message, get_language())
+    return gettext(message)
+
+
+def _(message: str) -> str:
+    return cached_gettext(message, get_language())
 
 
 class Outcome(StrEnum):
@@ -61,8 +62,89 @@ class Criteria:
     recent_infusion: tuple[str, ...] = ()
     urgent: bool | None = None
 
+    def __hash__(self) -> int:
+        # The engine looks criteria up in a cache for every rule of every
+        # topic; hashing all fields anew each time was a tenth of its time.
+        try:
+            return self._hash
+        except AttributeError:
+            value = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", value)
+            return value
+
     def is_empty(self) -> bool:
         return self == Criteria()
+
+    def matches(self, answers) -> bool:
+        """Whether every condition is met: `evaluate(self, answers).met`, faster.
+
+        The engine asks this of every rule and wants the sentences of the few
+        that are met; tests hold it equal to `evaluate` for any answers.
+        """
+        if self.diseases and answers.disease not in self.diseases:
+            return False
+        if self.min_age is not None or self.max_age is not None:
+            age = answers.age
+            if age is None:
+                return False
+            if self.min_age is not None and age < self.min_age:
+                return False
+            if self.max_age is not None and age > self.max_age:
+                return False
+        lines = answers.prior_lines or 0
+        if self.min_prior_lines is not None and lines < self.min_prior_lines:
+            return False
+        if self.max_prior_lines is not None and lines > self.max_prior_lines:
+            return False
+        if (
+            self.relapse_statuses
+            and answers.relapse_status not in self.relapse_statuses
+        ):
+            return False
+        if self.prior_therapies_all:
+            had = answers.prior_therapies or ()
+            if any(t not in had for t in self.prior_therapies_all):
+                return False
+        for name in _CHOICE_FIELDS:
+            accepted = getattr(self, name)
+            if accepted and getattr(answers, name) not in accepted:
+                return False
+        return self.urgent is None or bool(answers.urgent) == self.urgent
+
+    def reads(self) -> tuple[str, ...]:
+        """The answers this criteria's conditions (and so their sentences) read."""
+        try:
+            return self._reads
+        except AttributeError:
+            names = tuple(
+                answer
+                for answer, conditions in _READS
+                if any(getattr(self, c) not in (None, ()) for c in conditions)
+            )
+            object.__setattr__(self, "_reads", names)
+            return names
+
+
+# The yes/no/unsure-like answers that a condition accepts by code.
+_CHOICE_FIELDS = (
+    "lenalidomide_refractory",
+    "transplant_eligible",
+    "prior_car_t",
+    "antigen_loss",
+    "caregiver",
+    "travel_abroad",
+    "recent_infusion",
+)
+# Answer attribute -> the Criteria fields whose conditions read it.
+_READS = (
+    ("disease", ("diseases",)),
+    ("age", ("min_age", "max_age")),
+    ("prior_lines", ("min_prior_lines", "max_prior_lines")),
+    ("relapse_status", ("relapse_statuses",)),
+    ("prior_therapies", ("prior_therapies_all",)),
+    *((name, (name,)) for name in _CHOICE_FIELDS),
+    ("urgent", ("urgent",)),
+)
 
 
 @dataclass(frozen=True)
@@ -493,3 +575,20 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 )
             )
     return Evaluation(tuple(out))
+
+
+@lru_cache(maxsize=16384)
+def _met_reasons(criteria: Criteria, values: tuple, language: str | None):
+    answers = SimpleNamespace(**dict(zip(criteria.reads(), values, strict=True)))
+    return tuple(evaluate(criteria, answers).reasons)
+
+
+def met_reasons(criteria: Criteria, answers, language: str | None) -> tuple[str, ...]:
+    """The sentences of a met criteria, remembered per answers read and language.
+
+    A rule's sentences depend only on the few answers its conditions read, so
+    many patients share them; `language` is the active language (asked for
+    once by the caller: looking it up costs more than the cache).
+    """
+    values = tuple(getattr(answers, name) for name in criteria.reads())
+    return _met_reasons(criteria, values, language)
