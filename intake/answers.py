@@ -11,6 +11,7 @@ before it, so a changed earlier answer never leaves a stale later one behind.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -87,18 +88,19 @@ class Answers:
 
     def applicable(self) -> Answers:
         """These answers with every answer that is not asked reset to 'not asked'."""
+        # In order: a reset answer can stop a later one from being asked.
         a = self
-        if not a.asks_symptoms():
+        if not a.asks_symptoms() and a.symptoms:
             a = replace(a, symptoms=())
-        if not a.asks_prior_therapies():
+        if not a.asks_prior_therapies() and a.prior_therapies:
             a = replace(a, prior_therapies=())
-        if not a.asks_lenalidomide():
+        if not a.asks_lenalidomide() and a.lenalidomide_refractory != NOT_ASKED:
             a = replace(a, lenalidomide_refractory=NOT_ASKED)
-        if not a.asks_transplant():
+        if not a.asks_transplant() and a.transplant_eligible != NOT_ASKED:
             a = replace(a, transplant_eligible=NOT_ASKED)
-        if not a.asks_prior_car_t():
+        if not a.asks_prior_car_t() and a.prior_car_t != PriorCarT.NONE:
             a = replace(a, prior_car_t=PriorCarT.NONE)
-        if not a.asks_antigen_loss():
+        if not a.asks_antigen_loss() and a.antigen_loss != NOT_ASKED:
             a = replace(a, antigen_loss=NOT_ASKED)
         return a
 
@@ -171,8 +173,14 @@ def _codes(name, value, choices):
     return tuple(code for code in choices.values if code in value)
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    # Not dict(countries) per call: that writes out 250 translated names.
+    return frozenset(code for code, _name in countries)
+
+
 def validate_country(value) -> str:
-    if not isinstance(value, str) or value.upper() not in dict(countries):
+    if not isinstance(value, str) or value.upper() not in _country_codes():
         raise AnswerError(
             "country",
             value,
@@ -181,65 +189,80 @@ def validate_country(value) -> str:
     return value.upper()
 
 
-def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers:
-    """Build `Answers` from a JSON object, or raise `AnswerError` naming the bad field."""
-    if not isinstance(data, dict):
-        raise AnswerError("answers", data, _("expected a JSON object"))
-    unknown = sorted(set(data) - FIELDS)
-    if unknown:
-        raise AnswerError(unknown[0], data[unknown[0]], _("unknown key"))
-    values = {}
-    if "disease" in data:
-        values["disease"] = _choice("disease", data["disease"], DiseaseCode)
-    if data.get("age") is not None:
-        values["age"] = _integer("age", data["age"], *AGE_RANGE)
-    if "prior_lines" in data:
-        values["prior_lines"] = _integer(
-            "prior_lines", data["prior_lines"], *PRIOR_LINES_RANGE
-        )
-    if "relapse_status" in data:
-        values["relapse_status"] = _choice(
-            "relapse_status", data["relapse_status"], RelapseStatus
-        )
-    if "prior_therapies" in data:
-        values["prior_therapies"] = _codes(
-            "prior_therapies", data["prior_therapies"], PriorTherapy
-        )
-    for name in (
+# Sentinel: the answer is present but means "not given" (age null, country "").
+_NOT_GIVEN = object()
+_YES_NO_UNSURE_FIELDS = frozenset(
+    {
         "lenalidomide_refractory",
         "transplant_eligible",
         "antigen_loss",
         "travel_abroad",
         "caregiver",
-    ):
-        if name in data:
-            values[name] = _choice(name, data[name], YesNoUnsure, allow_not_asked=True)
-    if "prior_car_t" in data:
-        values["prior_car_t"] = _choice("prior_car_t", data["prior_car_t"], PriorCarT)
-    if data.get("country", NOT_ASKED) != NOT_ASKED:
-        values["country"] = validate_country(data["country"])
-    if "recent_infusion" in data:
-        values["recent_infusion"] = _choice(
-            "recent_infusion", data["recent_infusion"], YesNo
+    }
+)
+# The order answers are checked in, so the first bad one is the one named.
+_PARSE_ORDER = (
+    "disease",
+    "age",
+    "prior_lines",
+    "relapse_status",
+    "prior_therapies",
+    "lenalidomide_refractory",
+    "transplant_eligible",
+    "antigen_loss",
+    "travel_abroad",
+    "caregiver",
+    "prior_car_t",
+    "country",
+    "recent_infusion",
+    "symptoms",
+    "eligibility",
+)
+
+
+def _parse_value(name: str, value, question_slugs: frozenset[str] | None):
+    """One answer validated, or `AnswerError`; `_NOT_GIVEN` for an empty one."""
+    if name == "disease":
+        return _choice("disease", value, DiseaseCode)
+    if name == "age":
+        return _NOT_GIVEN if value is None else _integer("age", value, *AGE_RANGE)
+    if name == "prior_lines":
+        return _integer("prior_lines", value, *PRIOR_LINES_RANGE)
+    if name == "relapse_status":
+        return _choice("relapse_status", value, RelapseStatus)
+    if name == "prior_therapies":
+        return _codes("prior_therapies", value, PriorTherapy)
+    if name in _YES_NO_UNSURE_FIELDS:
+        return _choice(name, value, YesNoUnsure, allow_not_asked=True)
+    if name == "prior_car_t":
+        return _choice("prior_car_t", value, PriorCarT)
+    if name == "country":
+        return _NOT_GIVEN if value == NOT_ASKED else validate_country(value)
+    if name == "recent_infusion":
+        return _choice("recent_infusion", value, YesNo)
+    if name == "symptoms":
+        return _codes("symptoms", value, Symptom)
+    if name == "eligibility":
+        return _eligibility(value, question_slugs)
+    raise AnswerError(name, value, _("unknown key"))
+
+
+def _eligibility(raw, question_slugs: frozenset[str] | None) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise AnswerError(
+            "eligibility",
+            raw,
+            _("expected an object of question slug to yes, no or unsure"),
         )
-    if "symptoms" in data:
-        values["symptoms"] = _codes("symptoms", data["symptoms"], Symptom)
-    if "eligibility" in data:
-        raw = data["eligibility"]
-        if not isinstance(raw, dict):
-            raise AnswerError(
-                "eligibility",
-                raw,
-                _("expected an object of question slug to yes, no or unsure"),
-            )
-        eligibility = {}
-        for slug, answer in raw.items():
-            if question_slugs is not None and slug not in question_slugs:
-                raise AnswerError(
-                    f"eligibility.{slug}", answer, _("unknown question slug")
-                )
-            eligibility[slug] = _choice(f"eligibility.{slug}", answer, YesNoUnsure)
-        values["eligibility"] = eligibility
+    eligibility = {}
+    for slug, answer in raw.items():
+        if question_slugs is not None and slug not in question_slugs:
+            raise AnswerError(f"eligibility.{slug}", answer, _("unknown question slug"))
+        eligibility[slug] = _choice(f"eligibility.{slug}", answer, YesNoUnsure)
+    return eligibility
+
+
+def _answers(values: dict) -> Answers:
     answers = Answers(**values)
     # A reported CAR T outcome means a CAR T was given, whatever the list says.
     if (
@@ -255,19 +278,36 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
     return answers.applicable()
 
 
+def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers:
+    """Build `Answers` from a JSON object, or raise `AnswerError` naming the bad field."""
+    if not isinstance(data, dict):
+        raise AnswerError("answers", data, _("expected a JSON object"))
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        raise AnswerError(unknown[0], data[unknown[0]], _("unknown key"))
+    values = {}
+    for name in _PARSE_ORDER:
+        if name in data:
+            value = _parse_value(name, data[name], question_slugs)
+            if value is not _NOT_GIVEN:
+                values[name] = value
+    return _answers(values)
+
+
 def answers_from_stored(data: dict) -> Answers:
     """A draft's stored answers (validated when each step was saved) as `Answers`.
 
     Keys the contract no longer has are dropped; a value that no longer
     validates (say, a removed code) falls back to 'not asked'.
     """
-    clean = {}
+    values = {}
     for key, value in (data or {}).items():
         if key not in FIELDS:
             continue
         try:
-            parse_answers({key: value})
+            value = _parse_value(key, value, None)
         except AnswerError:
             continue
-        clean[key] = value
-    return parse_answers(clean)
+        if value is not _NOT_GIVEN:
+            values[key] = value
+    return _answers(values)

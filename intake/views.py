@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -221,11 +222,12 @@ def review(request, token):
 def _results_context(request, submission):
     catalog = get_catalog()
     answers = answers_from_stored(submission.answers)
+    # Lazy: the results page runs them only when its cached copy is out of date.
     return {
         "submission": submission,
         "answers": answers,
-        "suggestions": suggest(answers, catalog),
-        "rows": answer_rows(answers, catalog),
+        "suggestions": SimpleLazyObject(lambda: suggest(answers, catalog)),
+        "rows": SimpleLazyObject(lambda: answer_rows(answers, catalog)),
         "catalog": catalog,
         "resume_url": request.build_absolute_uri(
             reverse("intake:resume", args=[submission.token])
@@ -245,11 +247,7 @@ def results(request, token):
     submission = _get_submission(token)
     if response := _submitted_or_redirect(submission):
         return response
-    context = _results_context(request, submission)
-    context["contact_form"] = ContactForm(
-        initial={"preferred_language": get_language()}
-    )
-    return render(request, "intake/results.html", context)
+    return render(request, "intake/results.html", _results_context(request, submission))
 
 
 @never_cache

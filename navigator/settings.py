@@ -196,7 +196,18 @@ STORAGES = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered results pages, keyed by everything they show. They hold health
+    # data, so they stay in this process's memory (never a shared cache) and
+    # only for minutes; a deleted submission's copy can no longer be reached.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Signed-in sessions end after 30 minutes idle or 12 hours in all (see
 # intake/middleware.py for why); the cookie never outlives the absolute limit.

@@ -72,3 +72,72 @@ def test_wrong_method_on_results_is_refused(client, make_submission):
     submission = make_submission(submitted=True)
     assert client.post(f"/i/{submission.token}/results/").status_code == 405
     assert client.post(f"/i/{submission.token}/print/").status_code == 405
+
+
+def test_a_changed_answer_shows_on_the_results_page_at_once(client, make_submission):
+    submission = make_submission(submitted=True)
+    url = f"/i/{submission.token}/results/"
+    one_line = "you have had 1 prior line of therapy"
+    assert one_line not in client.get(url).content.decode()
+    response = client.post(
+        f"/i/{submission.token}/history/",
+        {
+            "prior_lines": "1",
+            "relapse_status": "early_relapse",
+            "prior_therapies": "chemoimmunotherapy",
+            "transplant_eligible": "no",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    # Kymriah's lymphoma label needs 2 or more lines: it moves to "not yet".
+    assert one_line in html
+    assert html.index("Kymriah") > html.index("Close, with one thing to check")
+
+
+def test_asking_for_contact_changes_the_results_page_at_once(client, make_submission):
+    submission = make_submission(submitted=True)
+    url = f"/i/{submission.token}/results/"
+    assert "Ask a navigator to contact me" in client.get(url).content.decode()
+    client.post(
+        f"/i/{submission.token}/contact/",
+        {
+            "name": "A Person",
+            "email": "person@example.org",
+            "phone": "",
+            "preferred_language": "en",
+            "preferred_time": "",
+            "consent": "on",
+        },
+    )
+    html = client.get(url).content.decode()
+    assert "A navigator will contact you" in html
+
+
+def test_a_second_view_of_the_same_results_does_not_run_the_engine_again(
+    client, make_submission, monkeypatch
+):
+    from intake import views
+
+    calls = []
+    real = views.suggest
+    monkeypatch.setattr(views, "suggest", lambda *a: calls.append(1) or real(*a))
+    submission = make_submission(submitted=True)
+    url = f"/i/{submission.token}/results/"
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert len(calls) == 1
+    assert first == second
+    client.get(f"/es{url}")  # another language is its own page
+    assert len(calls) == 2
+
+
+def test_two_patients_with_the_same_answers_see_their_own_links(
+    client, make_submission
+):
+    one = make_submission(submitted=True)
+    two = make_submission(submitted=True)
+    client.get(f"/i/{one.token}/results/")
+    html = client.get(f"/i/{two.token}/results/").content.decode()
+    assert f"/i/{two.token}/" in html
+    assert one.token not in html
