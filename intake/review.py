@@ -36,9 +36,7 @@ from .answers import answers_from_stored
 from .models import AuditEvent, ReviewEvent, Submission
 from .presentation import answer_rows
 from .review_forms import (
-    DISEASE_SHORT,
     REFERENCE_MAX,
-    RELAPSE_SHORT,
     AssignForm,
     NoteForm,
     QueueFilterForm,
@@ -54,6 +52,7 @@ from .review_queries import (
     _shown_count,
     _status_counts,
 )
+from .review_rows import queue_rows
 from .review_services import (
     SubmissionConflict,
     TransitionNotAllowed,
@@ -120,9 +119,6 @@ def queue(request):
         request.GET.get("after", ""),
         request,
     )
-    for row in rows:
-        row.disease_short = DISEASE_SHORT.get(row.disease, row.disease)
-        row.relapse_short = RELAPSE_SHORT.get(row.relapse_status, row.relapse_status)
     counts = _status_counts()
     return render(
         request,
@@ -130,6 +126,7 @@ def queue(request):
         {
             "form": form,
             "rows": rows,
+            "row_html": queue_rows(rows, timezone.now()),
             "status_counts": [
                 (code, label, _shown_count(counts[code]))
                 for code, label in Status.choices
@@ -142,7 +139,11 @@ def queue(request):
             if request.GET.get("after")
             else None,
             "export_query": urlencode(filters),
-            "now": timezone.now(),
+            # Everything the filter form shows depends on these alone.
+            "filter_key": urlencode(
+                [(name, request.GET.getlist(name)) for name in form.fields],
+                doseq=True,
+            ),
             "section": "queue",
         },
     )
