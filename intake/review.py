@@ -44,7 +44,6 @@ from .review_forms import (
     person_name,
 )
 from .review_queries import (
-    QUEUE_ROW_FIELDS,
     _dashboard,
     _filtered,
     _open_count,
@@ -113,9 +112,7 @@ def queue(request):
     form = _bound_filter_form(request)
     filters = form.applied()
     rows, next_cursor = _page(
-        _filtered(Submission.objects.queue(), filters, request.user).only(
-            *QUEUE_ROW_FIELDS
-        ),
+        _filtered(Submission.objects.queue(), filters, request.user),
         request.GET.get("after", ""),
         request,
     )

@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .models import Submission
 from .review_forms import DISEASE_SHORT
+from .review_services import STATUS_COUNTS_KEY
 
 Status = Submission.ReviewStatus
 PAGE_SIZE = 50
@@ -64,8 +67,9 @@ class Cursor:
     EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
     @classmethod
-    def of(cls, submission: Submission) -> Cursor:
-        return cls(submission.urgent, submission.contact_requested_at, submission.pk)
+    def of(cls, row) -> Cursor:
+        """The position of a submission or a queue row."""
+        return cls(row.urgent, row.contact_requested_at, row.pk)
 
     def encode(self) -> str:
         micros = (self.at - self.EPOCH) // datetime.timedelta(microseconds=1)
@@ -86,8 +90,51 @@ class Cursor:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """What a queue row shows, read as plain values: building 50 submissions
+    and 50 users as model instances cost more than the query itself."""
+
+    pk: int
+    reference: str
+    urgent: bool
+    disease: str
+    prior_lines: int | None
+    relapse_status: str
+    contact_requested_at: datetime.datetime | None
+    review_status: str
+    assignee_username: str | None
+    assignee_first_name: str | None
+    assignee_last_name: str | None
+
+    FIELDS = (
+        "pk",
+        "reference",
+        "urgent",
+        "disease",
+        "prior_lines",
+        "relapse_status",
+        "contact_requested_at",
+        "review_status",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+    )
+
+    @property
+    def assignee_name(self) -> str:
+        """As `User.get_full_name()`, else the username; "" when unassigned."""
+        full = f"{self.assignee_first_name or ''} {self.assignee_last_name or ''}"
+        return full.strip() or self.assignee_username or ""
+
+
+def _rows(queryset: QuerySet) -> list[QueueRow]:
+    return [QueueRow(*values) for values in queryset]
+
+
 def _page(queryset: QuerySet, raw_cursor: str, request) -> tuple[list, str | None]:
     """One page of the queue after the cursor, and the next page's cursor."""
+    queryset = queryset.values_list(*QueueRow.FIELDS)
     wanted = PAGE_SIZE + 1  # one more than shown, to know whether a next page exists
     cursor = None
     if raw_cursor:
@@ -98,11 +145,11 @@ def _page(queryset: QuerySet, raw_cursor: str, request) -> tuple[list, str | Non
                 request, _("That page link was not valid: here is the first page.")
             )
     if cursor is None:
-        rows = list(queryset[:wanted])
+        rows = _rows(queryset[:wanted])
     else:
-        rows = list(queryset.filter(cursor.later_same_urgency())[:wanted])
+        rows = _rows(queryset.filter(cursor.later_same_urgency())[:wanted])
         if cursor.urgent and len(rows) < wanted:
-            rows += list(queryset.filter(urgent=False)[: wanted - len(rows)])
+            rows += _rows(queryset.filter(urgent=False)[: wanted - len(rows)])
     if len(rows) <= PAGE_SIZE:
         return rows, None
     rows = rows[:PAGE_SIZE]
@@ -110,20 +157,39 @@ def _page(queryset: QuerySet, raw_cursor: str, request) -> tuple[list, str | Non
 
 
 COUNT_CAP = 1000
+COUNTS_TTL = 10
 
 
 def _status_counts() -> dict[str, int]:
     """Requests per status, each counted only up to COUNT_CAP (+1 to know it was).
 
-    One COUNT over a LIMITed index range per status: five small queries that cost
-    the same at a thousand rows or a million, where one GROUP BY would read every
-    closed request ever made. Past the cap the page says "1000+".
+    One COUNT over a LIMITed index range per status, which costs the same at a
+    thousand rows or a million, where one GROUP BY would read every closed
+    request ever made. Past the cap the page says "1000+". The five counts are
+    scalar subqueries of one statement: one round trip instead of five.
+
+    They are the same for every coordinator, and each page of the queue shows
+    them, so a process keeps them COUNTS_TTL seconds; a status change made in
+    this process drops them (`forget_status_counts`).
     """
+    counts = cache.get(STATUS_COUNTS_KEY)
+    if counts is None:
+        counts = _count_statuses()
+        cache.set(STATUS_COUNTS_KEY, counts, COUNTS_TTL)
+    return counts
+
+
+def _count_statuses() -> dict[str, int]:
     queue = Submission.objects.visible_to_coordinators().order_by()
-    return {
-        code: queue.filter(review_status=code)[: COUNT_CAP + 1].count()
-        for code in Status.values
-    }
+    parts, params = [], []
+    for code in Status.values:
+        capped = queue.filter(review_status=code).values("pk")[: COUNT_CAP + 1]
+        sql, sql_params = capped.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(Status.values, cursor.fetchone(), strict=True))
 
 
 def _shown_count(n: int) -> str:
@@ -134,20 +200,6 @@ def _open_count(counts: dict[str, int]) -> str:
     open_counts = [n for code, n in counts.items() if code != Status.CLOSED]
     total = sum(min(n, COUNT_CAP) for n in open_counts)
     return f"{total}+" if any(n > COUNT_CAP for n in open_counts) else str(total)
-
-
-QUEUE_ROW_FIELDS = (
-    "reference",
-    "urgent",
-    "disease",
-    "prior_lines",
-    "relapse_status",
-    "contact_requested_at",
-    "review_status",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-)
 
 
 WEEKS = 12

@@ -15,12 +15,14 @@ import datetime
 from html import escape
 
 from django.urls import reverse
+from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timesince import timesince
+from django.utils.timesince import TIME_STRINGS
 from django.utils.translation import gettext as _
 
 from .models import Submission
 from .review_forms import DISEASE_SHORT, RELAPSE_SHORT
+from .review_queries import QueueRow
 
 ROW = (
     "<tr{}>"
@@ -29,9 +31,23 @@ ROW = (
     "</tr>"
 )
 ASKED = '<time datetime="{}" title="{} UTC">{}</time>'
+WAIT_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
 
 
-def queue_rows(rows: list[Submission], now: datetime.datetime) -> list[SafeString]:
+def waited(since: datetime.datetime, now: datetime.datetime) -> str:
+    """How long a request has waited, in its largest unit: "3 days", "5 hours".
+
+    Django's own words (its `timesince` strings), without `timesince`'s second
+    unit: coordinators read and filter the queue by days waited.
+    """
+    seconds = max(int((now - since).total_seconds()), 0)
+    unit, size = next(
+        ((unit, size) for unit, size in WAIT_UNITS if seconds >= size), ("minute", 60)
+    )
+    return avoid_wrapping(TIME_STRINGS[unit] % {"num": seconds // size})
+
+
+def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> list[SafeString]:
     """One `<tr>` for each submission of a queue page, cells escaped."""
     urgent = f'<span class="badge text-bg-danger">{escape(_("Urgent"))}</span>'
     not_urgent = f'<span class="visually-hidden">{escape(_("No"))}</span>'
@@ -51,12 +67,12 @@ def queue_rows(rows: list[Submission], now: datetime.datetime) -> list[SafeStrin
             ASKED.format(
                 at.isoformat(),
                 f"{at:%Y-%m-%d %H:%M}",
-                escape(ago % {"age": timesince(at, now)}),
+                escape(ago % {"age": waited(at, now)}),
             )
             if at
             else "—"
         )
-        assignee = s.assignee
+        assignee = s.assignee_name
         reference = escape(s.reference)
         html.append(
             mark_safe(  # every cell below is escaped or one of our constants
@@ -70,9 +86,7 @@ def queue_rows(rows: list[Submission], now: datetime.datetime) -> list[SafeStrin
                     relapses.get(s.relapse_status) or escape(s.relapse_status or "—"),
                     asked,
                     statuses.get(s.review_status) or escape(s.review_status),
-                    escape(assignee.get_full_name() or assignee.get_username())
-                    if assignee
-                    else nobody,
+                    escape(assignee) if assignee else nobody,
                 )
             )
         )

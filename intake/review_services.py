@@ -18,6 +18,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.core.cache import cache
 from django.core.mail import send_mass_mail
 from django.db import DatabaseError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -46,6 +47,14 @@ CLOSE_REASON_MAX = 300
 NOTE_MAX = 4000
 
 
+# The queue's status counts, kept a few seconds by each process (review_queries).
+STATUS_COUNTS_KEY = "queue-status-counts"
+
+
+def forget_status_counts() -> None:
+    cache.delete(STATUS_COUNTS_KEY)
+
+
 class SubmissionConflict(Exception):
     """Someone changed the submission since the coordinator loaded it."""
 
@@ -55,8 +64,29 @@ class TransitionNotAllowed(ValueError):
 
 
 def can_review(user) -> bool:
-    """Coordinators (the permission, usually through the group) and superusers."""
-    return bool(user.is_active and user.has_perm(REVIEW_PERMISSION))
+    """Coordinators (the permission, through a group or directly) and superusers.
+
+    One small EXISTS query for a coordinator (through their group), remembered
+    on the request's user: `user.has_perm` would load every permission of the
+    user and of their groups, in two queries, on every coordinator page.
+    """
+    if not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_can_review"):
+        app_label, codename = REVIEW_PERMISSION.split(".")
+        held = {
+            "permissions__codename": codename,
+            "permissions__content_type__app_label": app_label,
+        }
+        user._can_review = (
+            user.groups.filter(**held).exists()
+            or user.user_permissions.filter(
+                codename=codename, content_type__app_label=app_label
+            ).exists()
+        )
+    return user._can_review
 
 
 def coordinator_users(*, including: AbstractBaseUser | None = None) -> QuerySet:
@@ -186,6 +216,8 @@ def submission_change_status(
     if to_status == Status.CONTACTED and submission.first_contacted_at is None:
         values["first_contacted_at"] = timezone.now()
     _update_at_revision(submission, revision, **values)
+    # The coordinator who moved it sees the new counts on their next page.
+    transaction.on_commit(forget_status_counts)
     ReviewEvent.objects.create(
         submission=submission,
         author=by,

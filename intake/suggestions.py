@@ -10,7 +10,7 @@ whether someone is a candidate is decided by the treating centre.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -32,9 +32,14 @@ from therapies.snapshot import (
     TherapyInfo,
     TopicInfo,
 )
-from therapies.vocabulary import PriorCarT, Regulator, regulator_for_country
+from therapies.vocabulary import (
+    PriorCarT,
+    Regulator,
+    YesNoUnsure,
+    regulator_for_country,
+)
 
-from .answers import Answers
+from .answers import NOT_ASKED, Answers
 
 REGULATOR_ORDER = [Regulator.FDA, Regulator.EMA, Regulator.NMPA, Regulator.CDSCO]
 
@@ -355,6 +360,10 @@ def _prices(answers: Answers, catalog: Catalog, therapy_slugs: list[str]):
 
 def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
     answers = answers.applicable()
+    if answers.asks_antigen_loss() and answers.antigen_loss == NOT_ASKED:
+        # Asked after a CAR T, but left out (an answers file may): not known,
+        # so the topics for either answer are raised, as for "not sure".
+        answers = replace(answers, antigen_loss=YesNoUnsure.UNSURE)
     home = regulator_for_country(answers.country)
     therapies, not_yet = _match_therapies(answers, catalog, home)
     questions = eligibility_questions(answers, catalog)

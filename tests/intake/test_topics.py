@@ -154,6 +154,13 @@ def test_no_response_to_car_t_with_unknown_target_raises_testing_for_it(catalog)
     )
 
 
+def test_a_left_out_target_answer_after_car_t_is_taken_as_not_known(catalog):
+    slugs = topics(catalog, **AFTER_CAR_T, prior_car_t="relapse_late")
+    assert {"antigen-escape", "second-car-t-infusion", "different-target-car-t"} <= set(
+        slugs
+    )
+
+
 def test_a_solid_tumor_raises_solid_tumor_car_t_and_trials(catalog):
     slugs = topics(catalog, disease="solid", prior_lines=2, relapse_status="refractory")
     assert {"solid-tumor-car-t", "clinical-trials"} <= set(slugs)
