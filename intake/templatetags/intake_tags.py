@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import forms, template
 from django.conf import settings
 from django.urls import translate_url
@@ -91,8 +93,13 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     if request is None:
         return []
-    path = request.get_full_path()
-    current = get_language()
+    return _language_links(request.get_full_path(), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _language_links(path: str, current: str) -> list[dict]:
+    # Remembered: every page shows them, and each costs a resolve and a reverse
+    # per language. The URLconf and languages are fixed while the process runs.
     links = [
         {
             "code": code,

@@ -9,6 +9,7 @@ def test_results_open_with_the_therapies_topics_and_the_not_advice_notice(
     assert "Topics to raise with your oncologist" in html
     assert "2 weeks" in html
     assert "Call your treatment team now" not in html
+    assert "{#" not in html and "{%" not in html, "template syntax shown as text"
 
 
 def test_urgent_results_open_with_the_call_now_message(client, make_submission):

@@ -81,6 +81,7 @@ def test_it_shows_what_a_row_needs(coordinator_client, coordinator):
         "Nora Navigator",
     ):
         assert text in html
+    assert "{#" not in html and "{%" not in html, "template syntax shown as text"
 
 
 def test_it_hides_closed_requests_unless_asked(coordinator_client):
