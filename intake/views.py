@@ -221,8 +221,8 @@ def review(request, token):
 
 def _results_context(request, submission):
     catalog = get_catalog()
-    answers = answers_from_stored(submission.answers)
-    # Lazy: the results page runs them only when its cached copy is out of date.
+    # Lazy: the results page reads them only when its cached copy is out of date.
+    answers = SimpleLazyObject(lambda: answers_from_stored(submission.answers))
     return {
         "submission": submission,
         "answers": answers,
