@@ -22,6 +22,17 @@ def _fast_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start():
+    """A request in another language leaves it active in the thread: each test
+    starts in English, whatever ran before it on this worker."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_catalog_cache():
     """Each test's database starts over, so the in-process catalog must too."""
     from therapies.snapshot import clear_cache

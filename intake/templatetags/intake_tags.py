@@ -2,6 +2,7 @@ from functools import lru_cache
 
 from django import forms, template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import translate_url
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -112,3 +113,36 @@ def _language_links(path: str, current: str) -> list[dict]:
     if len({link["url"] for link in links}) < len(links):
         return []
     return links
+
+
+@register.simple_tag
+def source_list(sources) -> str:
+    """The "Sources:" line of a therapy or topic (intake/_sources.html).
+
+    Rendered once per list of sources and language: the results page shows
+    some seventy sources, each a handful of template conditions, and catalog
+    snapshots are immutable, so an edited source is a new key.
+    """
+    return _source_list(tuple(sources or ()), get_language())
+
+
+@lru_cache(maxsize=2048)
+def _source_list(sources: tuple, language: str) -> str:
+    return render_to_string("intake/_sources.html", {"sources": sources})
+
+
+@register.simple_tag
+def topic_text(topic) -> dict:
+    """A topic card's title line and text, the same for every patient who sees it.
+
+    Rendered once per topic and language, for the reason given at `source_list`.
+    """
+    return _topic_text(topic, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _topic_text(topic, language: str) -> dict:
+    return {
+        "summary": render_to_string("intake/_topic_summary.html", {"topic": topic}),
+        "body": render_to_string("intake/_topic_body.html", {"topic": topic}),
+    }
