@@ -278,6 +278,9 @@ def eligibility_questions(
 GENERAL_REASON = gettext_noop(
     "Worth raising for anyone getting ready to talk about CAR T."
 )
+NOTHING_FITS_REASON = gettext_noop(
+    "No approved CAR T therapy has a label that fits your answers right now."
+)
 ELIGIBILITY_REASON = gettext_noop("You answered “%(answer)s” to: %(question)s")
 ANSWER_WORDS = {
     "yes": gettext_noop("yes"),
@@ -286,12 +289,16 @@ ANSWER_WORDS = {
 }
 
 
-def _topics(answers: Answers, catalog: Catalog, questions) -> tuple[TopicMatch, ...]:
+def _topics(
+    answers: Answers, catalog: Catalog, questions, *, therapy_fits: bool
+) -> tuple[TopicMatch, ...]:
     reasons: dict[str, list[str]] = {}
     language = get_language()
     general = cached_gettext(GENERAL_REASON, language)
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
+        if met is None and topic.when_no_therapy_fits and not therapy_fits:
+            met = (cached_gettext(NOTHING_FITS_REASON, language),)
         if met is None:
             continue
         reasons[topic.slug] = list(met) or [general]
@@ -375,7 +382,7 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
         home_regulator=home,
         therapies=therapies,
         not_yet=not_yet,
-        topics=_topics(answers, catalog, questions),
+        topics=_topics(answers, catalog, questions, therapy_fits=bool(therapies)),
         eligibility_questions=questions,
         centers=_centers(answers, catalog, set(slugs)),
         prices=prices,

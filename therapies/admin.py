@@ -272,7 +272,7 @@ class DiscussionTopicAdmin(TranslatedAdmin):
     search_fields = ["title", "slug", "body", "question"]
     inlines = [RuleInline]
     fieldsets = [
-        (None, {"fields": ["slug", "priority"]}),
+        (None, {"fields": ["slug", "priority", "when_no_therapy_fits"]}),
         languages_fieldset(_("Content in each language"), "title", "body", "question"),
         (_("Review"), {"fields": ["sources", "last_reviewed"]}),
     ]

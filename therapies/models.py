@@ -196,6 +196,14 @@ class DiscussionTopic(ReviewedContent):
         default=50,
         help_text=_("Higher comes first. Urgent topics use 100."),
     )
+    when_no_therapy_fits = models.BooleanField(
+        _("also when no therapy fits"),
+        default=False,
+        help_text=_(
+            "Also raise this topic when no approved therapy's label fits the "
+            "patient's answers, whatever its rules say."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

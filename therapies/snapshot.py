@@ -131,6 +131,7 @@ class TopicInfo:
     last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
     rules: tuple[RuleInfo, ...]
+    when_no_therapy_fits: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def _build(version: tuple, language: str) -> Catalog:
             t.last_reviewed,
             _sources(t),
             _rules(t),
+            t.when_no_therapy_fits,
         )
         for t in m.DiscussionTopic.objects.prefetch_related(sources, rules)
     }

@@ -235,3 +235,36 @@ def test_an_eligibility_answer_raises_its_topic_with_the_reason(catalog):
     raised = {t.topic.slug: t for t in result.topics}
     assert question.topic_for("no") in raised
     assert any(question.text in r for r in raised[question.topic_for("no")].reasons)
+
+
+def test_trials_are_raised_when_no_approved_label_fits(catalog):
+    # No US CAR T is approved for a child's large B-cell lymphoma.
+    answers = parse_answers(
+        {
+            **BASE,
+            "age": 10,
+            "disease": "lbcl",
+            "prior_lines": 2,
+            "relapse_status": "refractory",
+            "prior_therapies": ["chemoimmunotherapy"],
+            "transplant_eligible": "no",
+        }
+    )
+    result = suggest(answers, catalog)
+    assert not result.therapies
+    trials = {t.topic.slug: t for t in result.topics}["clinical-trials"]
+    assert trials.reasons == (
+        "No approved CAR T therapy has a label that fits your answers right now.",
+    )
+
+
+def test_trials_are_not_raised_for_that_reason_when_a_label_fits(catalog):
+    slugs = topics(
+        catalog,
+        disease="lbcl",
+        prior_lines=2,
+        relapse_status="refractory",
+        prior_therapies=["chemoimmunotherapy"],
+        transplant_eligible="no",
+    )
+    assert "clinical-trials" not in slugs
