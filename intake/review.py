@@ -115,6 +115,7 @@ def queue(request):
         _filtered(Submission.objects.queue(), filters, request.user),
         request.GET.get("after", ""),
         request,
+        by_urgency="waiting" in filters,
     )
     counts = _status_counts()
     return render(

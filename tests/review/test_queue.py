@@ -282,3 +282,26 @@ def test_a_status_change_shows_in_the_counts_at_once(
         for code, _label, n in coordinator_client.get(URL).context["status_counts"]
     }
     assert (counts["new"], counts["in_review"]) == ("0", "1")
+
+
+def test_waiting_filter_keeps_urgent_first_across_pages(
+    coordinator_client, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", 2)
+    now = timezone.now()
+
+    def made(days_ago, **kwargs):
+        at = now - datetime.timedelta(days=days_ago)
+        return SubmissionFactory(contact_requested_at=at, **kwargs)
+
+    old_urgent = made(9, answer_overrides=URGENT_ANSWERS)
+    made(1, answer_overrides=URGENT_ANSWERS)  # not waiting long enough
+    oldest, old = made(20), made(8)
+    made(2)
+    coordinator_client.get(URL)  # session clocks and status counts
+    # session, user, permission, urgent rows, then the others
+    with django_assert_num_queries(5):
+        first = coordinator_client.get(URL, {"waiting": "7"})
+    assert references(first) == [old_urgent.reference, oldest.reference]
+    second = coordinator_client.get(URL + first.context["next_url"])
+    assert references(second) == [old.reference]
