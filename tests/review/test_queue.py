@@ -305,3 +305,11 @@ def test_waiting_filter_keeps_urgent_first_across_pages(
     assert references(first) == [old_urgent.reference, oldest.reference]
     second = coordinator_client.get(URL + first.context["next_url"])
     assert references(second) == [old.reference]
+
+
+def test_it_escapes_what_a_row_shows(coordinator_client):
+    sly = CoordinatorFactory(first_name='<script>alert("x")</script>', last_name="&")
+    SubmissionFactory(assignee=sly)
+    html = coordinator_client.get(URL).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in html
