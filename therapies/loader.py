@@ -46,6 +46,9 @@ class Kind:
     fks: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     m2m: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     rules_fk: str | None = None
+    # Fields added after rows were first seeded: a row hashed before they
+    # existed still holds its seed while they keep their default.
+    added: tuple[str, ...] = ()
 
     @property
     def translated(self) -> tuple[str, ...]:
@@ -103,6 +106,7 @@ KINDS = [
         ),
         m2m={"sources": (m.Source, "key")},
         rules_fk="topic",
+        added=("when_no_therapy_fits",),
     ),
     Kind(
         "question",
@@ -273,16 +277,30 @@ def _row_state(kind: Kind, obj) -> dict:
     return state
 
 
-def _seeded_before_translations(kind: Kind, obj, current: dict) -> bool:
-    """The row still holds the seed it got before its fields were translated.
+def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
+    """The row still holds the seed it got before some of today's keys existed.
 
-    Its `seed_hash` was taken without the translation keys; it may take the
-    translations as long as nobody has typed one in the admin yet.
+    Its `seed_hash` was taken without the translation keys, or without fields
+    added since (`Kind.added`). It may take the new seed as long as nobody has
+    typed a translation in the admin, or changed an added field from its
+    default, yet.
     """
-    if not kind.translations or any(current[name] for name in kind.translations):
-        return False
-    legacy = {k: v for k, v in current.items() if k not in kind.translations}
-    return _hash(legacy) == obj.seed_hash
+    translations = (
+        set(kind.translations)
+        if not any(current[name] for name in kind.translations)
+        else set()
+    )
+    added = {
+        name
+        for name in kind.added
+        if current[name] == _plain(_default(kind.model, name))
+    }
+    for dropped in (translations, added, translations | added):
+        if dropped:
+            legacy = {k: v for k, v in current.items() if k not in dropped}
+            if _hash(legacy) == obj.seed_hash:
+                return True
+    return False
 
 
 def _hash(state: dict) -> str:
@@ -378,7 +396,7 @@ def _load(data: dict[str, list[dict]], *, force: bool) -> LoadReport:
             elif (
                 current == obj.seed_hash
                 or force
-                or _seeded_before_translations(kind, obj, row)
+                or _holds_an_older_seed(kind, obj, row)
             ):
                 _write(kind, obj, key_values, state, seed_hash)
                 report.updated.append(label)

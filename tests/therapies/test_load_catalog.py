@@ -98,6 +98,41 @@ def test_a_changed_seed_updates_rows_staff_did_not_touch(db):
     assert m.DiscussionTopic.objects.get(slug="bridging-therapy").priority == 71
 
 
+def _as_seeded_before_the_flag_existed(slug: str, **edits) -> None:
+    """The row as an older release left it: hashed without the newer field."""
+    from therapies.loader import KINDS, _hash, _row_state
+
+    kind = next(k for k in KINDS if k.name == "topic")
+    topic = m.DiscussionTopic.objects.get(slug=slug)
+    topic.when_no_therapy_fits = False
+    old = {
+        k: v for k, v in _row_state(kind, topic).items() if k != "when_no_therapy_fits"
+    }
+    topic.seed_hash = _hash(old)
+    for name, value in edits.items():
+        setattr(topic, name, value)
+    topic.save()
+
+
+def test_an_upgrade_gives_untouched_rows_a_field_added_to_the_seed(db):
+    _as_seeded_before_the_flag_existed("clinical-trials")
+    report = load_catalog()
+    assert report.updated == ["topic clinical-trials"]
+    assert m.DiscussionTopic.objects.get(slug="clinical-trials").when_no_therapy_fits
+
+
+def test_an_upgrade_keeps_a_staff_edit_made_before_the_field_existed(db):
+    _as_seeded_before_the_flag_existed("clinical-trials")
+    m.DiscussionTopic.objects.filter(slug="clinical-trials").update(
+        title_en="Research studies"
+    )
+    report = load_catalog()
+    assert "topic clinical-trials" in report.kept_staff_edits
+    topic = m.DiscussionTopic.objects.get(slug="clinical-trials")
+    assert topic.title_en == "Research studies"
+    assert not topic.when_no_therapy_fits
+
+
 def test_loading_bumps_the_catalog_version_only_when_something_changed(db):
     before = m.CatalogVersion.current()
     load_catalog()
