@@ -61,9 +61,14 @@ class NearMiss:
     indication: IndicationInfo
     regulator: str
     abroad: bool
-    reasons: tuple[str, ...]
     missing: tuple[str, ...]
     unsure: bool
+    evaluation: Evaluation = field(repr=False, compare=False)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The conditions already met, written only when read (the page does not)."""
+        return tuple(self.evaluation.reasons)
 
 
 @dataclass(frozen=True)
@@ -232,9 +237,9 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                 indication=indication,
                 regulator=indication.regulator,
                 abroad=indication.regulator != home,
-                reasons=tuple(ev.reasons),
                 missing=tuple(r.text for r in ev.misses),
                 unsure=ev.misses[0].outcome is Outcome.UNKNOWN,
+                evaluation=ev,
             )
     therapies = tuple(
         TherapyMatch(
