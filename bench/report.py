@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 FULL_SIZE = 1_000_000
 
 
@@ -170,6 +172,14 @@ def table(result: dict) -> str:
         f"{ex['queries']} queries"
     )
     sweep = result.get("queue_sweep")
+    every = (sweep or {}).get("every_combination")
+    if every:
+        lines.append(
+            f"Queue rows query, first page of every filter combination "
+            f"({every['combinations']:,}, in process): median {every['median_ms']:.1f} ms, "
+            f"p99 {every['p99_ms']:.1f} ms, slowest {every['max_ms']:.1f} ms "
+            f"({urlencode(every['slowest'][0]['filters'])})"
+        )
     if sweep:
         lines.append(
             f"Queue filter sweep (in process, 1 client): {sweep['pages']} pages, "
