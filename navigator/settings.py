@@ -152,7 +152,8 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the review permission read along with the user.
+    "intake.backends.CoordinatorAwareBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

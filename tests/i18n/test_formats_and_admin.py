@@ -6,7 +6,7 @@ from intake.templatetags.intake_tags import english_only, usd
 from tests.factories import CatalogEditorFactory, DiscussionTopicFactory
 from therapies.models import CatalogVersion, DiscussionTopic, Therapy
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "intake.backends.CoordinatorAwareBackend"
 
 
 @pytest.mark.parametrize(

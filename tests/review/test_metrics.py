@@ -102,6 +102,7 @@ def test_its_query_count_does_not_grow_with_the_data(
 ):
     SubmissionFactory.create_batch(count)
     coordinator_client.get(URL)
-    # session, user, review permission, weekly, diseases, totals, median
-    with django_assert_num_queries(7):
+    # session, user with their review permission, weekly, diseases, totals,
+    # median
+    with django_assert_num_queries(6):
         coordinator_client.get(URL)

@@ -224,9 +224,9 @@ def test_its_query_count_does_not_grow_with_the_queue(
     SubmissionFactory.create_batch(count, assignee=coordinator)
     coordinator_client.get(URL)  # the first request starts the session clocks
     forget_status_counts()
-    # session, user, review permission, one page of rows, the five capped
-    # status counts in one statement
-    with django_assert_num_queries(5):
+    # session, user with their review permission, one page of rows, the five
+    # capped status counts in one statement
+    with django_assert_num_queries(4):
         response = coordinator_client.get(URL)
     assert len(response.context["rows"]) == min(count, 50)
 
@@ -244,10 +244,10 @@ def test_a_page_past_the_last_urgent_row_takes_one_more_query(
     SubmissionFactory.create_batch(3)
     first = coordinator_client.get(URL)  # also starts the session clocks
     # The status counts were counted by the first page and are kept.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         crossing = coordinator_client.get(URL + first.context["next_url"])
     assert [s.urgent for s in crossing.context["rows"]] == [True, False]
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         coordinator_client.get(URL + crossing.context["next_url"])
 
 
@@ -257,7 +257,7 @@ def test_the_status_counts_are_counted_once_for_a_few_seconds(
     SubmissionFactory.create_batch(2)
     coordinator_client.get(URL)
     SubmissionFactory()  # a request that arrives meanwhile, in another process
-    with django_assert_num_queries(4):  # session, user, permission, rows
+    with django_assert_num_queries(3):  # session, user and permission, rows
         response = coordinator_client.get(URL)
     assert len(response.context["rows"]) == 3
     assert response.context["open_count"] == "2"
@@ -299,8 +299,8 @@ def test_waiting_filter_keeps_urgent_first_across_pages(
     oldest, old = made(20), made(8)
     made(2)
     coordinator_client.get(URL)  # session clocks and status counts
-    # session, user, permission, urgent rows, then the others
-    with django_assert_num_queries(5):
+    # session, user and permission, urgent rows, then the others
+    with django_assert_num_queries(4):
         first = coordinator_client.get(URL, {"waiting": "7"})
     assert references(first) == [old_urgent.reference, oldest.reference]
     second = coordinator_client.get(URL + first.context["next_url"])

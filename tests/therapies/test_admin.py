@@ -39,7 +39,7 @@ CATALOG_MODELS = [
     TreatmentCenter,
     Price,
 ]
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "intake.backends.CoordinatorAwareBackend"
 
 
 @pytest.fixture
