@@ -105,7 +105,7 @@ def can_review(user) -> bool:
         user._can_review = (
             type(user)._default_manager.filter(_holds_review_permission(), pk=user.pk)
         ).exists()
-    return user._can_review
+    return bool(user._can_review)  # 0 or 1 where SQLite read it raw
 
 
 def coordinator_users(*, including: AbstractBaseUser | None = None) -> QuerySet:

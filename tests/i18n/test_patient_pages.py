@@ -146,6 +146,20 @@ def test_the_language_links_keep_the_query_string(client, catalog):
     assert 'href="/centres/?country=US"' in html
 
 
+def test_each_page_keeps_its_own_header_though_the_header_is_rendered_once(
+    client, catalog
+):
+    """The header and language links are kept once per language and address."""
+    client.get("/es/centres/", {"country": "US"})
+    html = client.get("/es/therapies/").content.decode()
+    assert 'href="/zh-hans/therapies/"' in html
+    assert "centres/?country=US" not in html
+    assert 'href="/es/start/"' in html  # the Spanish navigation
+    english = client.get("/therapies/").content.decode()
+    assert 'href="/start/"' in english and 'href="/es/start/"' not in english
+    assert "Skip to main content" in english and "Skip to main content" not in html
+
+
 def test_pages_outside_the_language_prefixes_have_no_language_links(client, db):
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="en"' in html

@@ -53,3 +53,14 @@ def test_catalog_staff_and_inactive_users_are_not_let_in(client, db):
 def test_a_superuser_without_the_group_is_let_in(client, db):
     client.force_login(UserFactory(is_superuser=True))
     assert client.get(URL).status_code == 200
+
+
+def test_a_session_naming_no_user_or_a_malformed_one_is_anonymous(db):
+    from intake.backends import CoordinatorAwareBackend
+
+    backend = CoordinatorAwareBackend()
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("not-a-number") is None
+    coordinator = CoordinatorFactory()
+    user = backend.get_user(str(coordinator.pk))  # as the session stores it
+    assert user == coordinator and user._can_review
