@@ -224,7 +224,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read with a statement compiled once per process.
+SESSION_ENGINE = "navigator.sessions"
 # Signed-in sessions end after 30 minutes idle or 12 hours in all (see
 # intake/middleware.py for why); the cookie never outlives the absolute limit.
 SESSION_IDLE_LIMIT = 30 * 60
