@@ -34,17 +34,21 @@ ASKED = '<time datetime="{}" title="{} UTC">{}</time>'
 WAIT_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
 
 
+def _wait(seconds: int) -> tuple[str, int]:
+    unit, size = next(
+        ((unit, size) for unit, size in WAIT_UNITS if seconds >= size), ("minute", 60)
+    )
+    return unit, seconds // size
+
+
 def waited(since: datetime.datetime, now: datetime.datetime) -> str:
     """How long a request has waited, in its largest unit: "3 days", "5 hours".
 
     Django's own words (its `timesince` strings), without `timesince`'s second
     unit: coordinators read and filter the queue by days waited.
     """
-    seconds = max(int((now - since).total_seconds()), 0)
-    unit, size = next(
-        ((unit, size) for unit, size in WAIT_UNITS if seconds >= size), ("minute", 60)
-    )
-    return avoid_wrapping(TIME_STRINGS[unit] % {"num": seconds // size})
+    unit, num = _wait(max(int((now - since).total_seconds()), 0))
+    return avoid_wrapping(TIME_STRINGS[unit] % {"num": num})
 
 
 def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> list[SafeString]:
@@ -60,18 +64,23 @@ def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> list[SafeString]
     }
     # One reverse for the page; references are letters, digits and hyphens.
     detail = reverse("review:detail", args=["REFERENCE"])
+    # Rows of a page mostly waited the same number of days: each wording is
+    # translated (with its plural) once a page.
+    ages: dict[tuple[str, int], str] = {}
     html = []
     for s in rows:
         at = s.contact_requested_at
-        asked = (
-            ASKED.format(
-                at.isoformat(),
-                f"{at:%Y-%m-%d %H:%M}",
-                escape(ago % {"age": waited(at, now)}),
-            )
-            if at
-            else "—"
-        )
+        if at:
+            wait = _wait(max(int((now - at).total_seconds()), 0))
+            age = ages.get(wait)
+            if age is None:
+                unit, num = wait
+                age = ages[wait] = escape(
+                    ago % {"age": avoid_wrapping(TIME_STRINGS[unit] % {"num": num})}
+                )
+            asked = ASKED.format(at.isoformat(), f"{at:%Y-%m-%d %H:%M}", age)
+        else:
+            asked = "—"
         assignee = s.assignee_name
         reference = escape(s.reference)
         html.append(
