@@ -7,6 +7,7 @@ reports with `sensitive_post_parameters`.
 """
 
 from django.contrib import messages
+from django.db import router
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from therapies.snapshot import get_catalog
+from navigator.statements import Statement
+from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
 from .answers import Answers, answers_from_stored
@@ -29,18 +31,37 @@ from .suggestions import eligibility_questions, suggest
 
 # What the results and print pages read of a submission (the rest is the
 # engine's, from the answers): loading only these took a third off the query.
+# They are the pages patients come back to, so the statement also reads the
+# catalog version (one query less) and is compiled once per process
+# (navigator/statements.py).
 RESULTS_FIELDS = ("token", "stage", "answers", "contact_requested", "reference")
 
 
-def _get_submission(token: str, *, fields: tuple[str, ...] = ()) -> Submission:
-    """A patient's submission by resume token; anything else is a 404.
+def _results_submission(alias, token):
+    submissions = Submission.objects.using(alias).only(*RESULTS_FIELDS)
+    return submissions.annotate(**version_columns()).filter(token=token)
 
-    `fields`: load only these (a deferred field read later costs a query).
-    """
+
+_RESULTS_SUBMISSION = Statement(
+    _results_submission, token="stand-in-for-a-resume-token"
+)
+
+
+def _get_submission(token: str) -> Submission:
+    """A patient's submission by resume token; anything else is a 404."""
     if len(token) > 64:
         raise Http404
-    queryset = Submission.objects.only(*fields) if fields else Submission.objects
-    return get_object_or_404(queryset, token=token)
+    return get_object_or_404(Submission, token=token)
+
+
+def _get_results_submission(token: str) -> Submission:
+    """As _get_submission, with only RESULTS_FIELDS loaded."""
+    if len(token) > 64:
+        raise Http404
+    submission = _RESULTS_SUBMISSION.first(router.db_for_read(Submission), token=token)
+    if submission is None:
+        raise Http404
+    return submission
 
 
 def _client_ip(request) -> str | None:
@@ -228,7 +249,8 @@ def review(request, token):
 
 
 def _results_context(request, submission):
-    catalog = get_catalog()
+    # The submission was read with the catalog version (_RESULTS_SUBMISSION).
+    catalog = get_catalog(version=read_version(submission))
     # Lazy: the results page reads them only when its cached copy is out of date.
     answers = SimpleLazyObject(lambda: answers_from_stored(submission.answers))
     return {
@@ -252,7 +274,7 @@ def _submitted_or_redirect(submission):
 @never_cache
 @require_safe
 def results(request, token):
-    submission = _get_submission(token, fields=RESULTS_FIELDS)
+    submission = _get_results_submission(token)
     if response := _submitted_or_redirect(submission):
         return response
     return render(request, "intake/results.html", _results_context(request, submission))
@@ -261,7 +283,7 @@ def results(request, token):
 @never_cache
 @require_safe
 def print_view(request, token):
-    submission = _get_submission(token, fields=RESULTS_FIELDS)
+    submission = _get_results_submission(token)
     if response := _submitted_or_redirect(submission):
         return response
     return render(request, "intake/print.html", _results_context(request, submission))

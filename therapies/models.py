@@ -558,6 +558,14 @@ class Price(ReviewedContent):
 _CURRENT_STATEMENT: dict[str, tuple] = {}
 
 
+def version_pair(version, changed_at) -> tuple:
+    """(version, changed_at) the same way however it was read: the time as
+    text, since SQLite gives a datetime or text depending on the query."""
+    if version is None:
+        return (0, None)
+    return (int(version), None if changed_at is None else str(changed_at))
+
+
 class CatalogVersion(models.Model):
     """A single row bumped on every catalog change, so every worker on every
     server notices with one cheap query and reloads its cached catalog."""
@@ -593,7 +601,7 @@ class CatalogVersion(models.Model):
         with connection.cursor() as cursor:
             cursor.execute(*statement)
             row = cursor.fetchone()
-        return tuple(row) if row else (0, None)
+        return version_pair(*row) if row else (0, None)
 
     @classmethod
     def bump(cls) -> None:

@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
@@ -348,11 +348,18 @@ _lock = threading.Lock()
 _cached: dict[str, Catalog] = {}
 
 
-def get_catalog(language: str | None = None) -> Catalog:
+def get_catalog(
+    language: str | None = None, *, version: tuple | None = None
+) -> Catalog:
     """The current catalog in `language` (default: the active language): one
-    query to check the version, a rebuild only when it moved."""
+    query to check the version, a rebuild only when it moved.
+
+    `version`: the (version, changed_at) pair, when the caller read it along
+    with its own query (`version_columns()`), so no query of its own.
+    """
     language = catalog_language(language)
-    version = m.CatalogVersion.current()
+    if version is None:
+        version = m.CatalogVersion.current()
     cached = _cached.get(language)
     if cached is not None and cached.version == version:
         return cached
@@ -364,6 +371,21 @@ def get_catalog(language: str | None = None) -> Catalog:
                 del _cached[code]
             cached = _cached[language] = build_catalog(version, language)
         return cached
+
+
+def version_columns() -> dict:
+    """Annotations that read the catalog version in another query: pass the
+    two values to `get_catalog(version=...)` to save it a query."""
+    current = m.CatalogVersion.objects.filter(pk=1)
+    return {
+        "catalog_version": Subquery(current.values("version")[:1]),
+        "catalog_changed_at": Subquery(current.values("changed_at")[:1]),
+    }
+
+
+def read_version(row) -> tuple:
+    """The (version, changed_at) pair from a row annotated with version_columns()."""
+    return m.version_pair(row.catalog_version, row.catalog_changed_at)
 
 
 def clear_cache() -> None:

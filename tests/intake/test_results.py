@@ -48,8 +48,21 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
 ):
     submission = make_submission(submitted=True)
     client.get(f"/i/{submission.token}/results/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the submission, with the catalog version
         assert client.get(f"/i/{submission.token}/results/").status_code == 200
+
+
+def test_a_catalog_change_shows_on_the_next_results_page(client, make_submission):
+    from therapies.models import CatalogVersion, DiscussionTopic
+
+    submission = make_submission(submitted=True)
+    url = f"/i/{submission.token}/results/"
+    topic = DiscussionTopic.objects.get(slug="cost-and-coverage")
+    assert topic.title in client.get(url).content.decode()
+    topic.title = "Paying for the treatment and the stay"
+    topic.save()
+    CatalogVersion.bump()  # what every admin save does
+    assert "Paying for the treatment and the stay" in client.get(url).content.decode()
 
 
 def test_the_results_page_is_never_cached(client, make_submission):
@@ -142,3 +155,17 @@ def test_two_patients_with_the_same_answers_see_their_own_links(
     html = client.get(f"/i/{two.token}/results/").content.decode()
     assert f"/i/{two.token}/" in html
     assert one.token not in html
+
+
+def test_the_results_page_reuses_the_catalog_other_pages_built(
+    client, make_submission, django_assert_num_queries
+):
+    """The version read with the submission matches the one other pages read,
+    so the catalog is not built again for the results page."""
+    from therapies.snapshot import clear_cache, get_catalog
+
+    submission = make_submission(submitted=True)
+    clear_cache()
+    get_catalog()  # as the intake steps build it, reading the version alone
+    with django_assert_num_queries(1):
+        assert client.get(f"/i/{submission.token}/results/").status_code == 200
