@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 
 from intake.models import AuditEvent
 from tests.factories import URGENT_ANSWERS, SubmissionFactory
@@ -102,7 +103,26 @@ def test_its_query_count_does_not_grow_with_the_data(
 ):
     SubmissionFactory.create_batch(count)
     coordinator_client.get(URL)
+    cache.clear()  # counted again, as after the minute
     # session, user with their review permission, weekly, diseases, totals,
     # median
     with django_assert_num_queries(6):
         coordinator_client.get(URL)
+
+
+def test_the_figures_are_counted_at_most_once_a_minute(
+    coordinator_client, django_assert_num_queries
+):
+    with time_machine.travel(NOW, tick=False):
+        SubmissionFactory(submitted_at=at(1))
+        first = coordinator_client.get(URL)
+        assert first.context["totals"]["submitted"] == 1
+        assert "Counted at 12:00 UTC" in first.content.decode()
+        SubmissionFactory(submitted_at=at(1))
+        with django_assert_num_queries(2):  # session, user: no counting
+            again = coordinator_client.get(URL)
+        assert again.context["totals"]["submitted"] == 1
+    with time_machine.travel(NOW + datetime.timedelta(seconds=61), tick=False):
+        later = coordinator_client.get(URL)
+    assert later.context["totals"]["submitted"] == 2
+    assert "Counted at 12:01 UTC" in later.content.decode()
