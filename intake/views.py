@@ -35,6 +35,7 @@ from .suggestions import eligibility_questions, suggest
 # catalog version (one query less) and is compiled once per process
 # (navigator/statements.py).
 RESULTS_FIELDS = ("token", "stage", "answers", "contact_requested", "reference")
+TOKEN_MAX = 64  # longer is no token of ours: a 404 without a query
 
 
 def _results_submission(alias, token):
@@ -49,14 +50,14 @@ _RESULTS_SUBMISSION = Statement(
 
 def _get_submission(token: str) -> Submission:
     """A patient's submission by resume token; anything else is a 404."""
-    if len(token) > 64:
+    if len(token) > TOKEN_MAX:
         raise Http404
     return get_object_or_404(Submission, token=token)
 
 
 def _get_results_submission(token: str) -> Submission:
     """As _get_submission, with only RESULTS_FIELDS loaded."""
-    if len(token) > 64:
+    if len(token) > TOKEN_MAX:
         raise Http404
     submission = _RESULTS_SUBMISSION.first(router.db_for_read(Submission), token=token)
     if submission is None:
