@@ -115,10 +115,7 @@ def queue(request):
     form = _bound_filter_form(request)
     filters = form.applied()
     rows, next_cursor = _page(
-        _filtered(Submission.objects.queue(), filters, request.user),
-        request.GET.get("after", ""),
-        request,
-        by_urgency="waiting" in filters,
+        filters, request.user, request.GET.get("after", ""), request
     )
     counts = _status_counts()
     return render(

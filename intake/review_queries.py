@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from navigator.statements import Statement, as_datetime
 
 from .models import Submission
 from .review_forms import DISEASE_SHORT
@@ -24,7 +28,7 @@ Status = Submission.ReviewStatus
 PAGE_SIZE = 50
 
 
-def _filtered(queryset: QuerySet, filters: dict, user) -> QuerySet:
+def _filtered(queryset: QuerySet, filters: dict, user, now=None) -> QuerySet:
     status = filters.get("status", "")
     if status == "" and not filters.get("q"):
         queryset = queryset.exclude(review_status=Status.CLOSED)
@@ -39,7 +43,7 @@ def _filtered(queryset: QuerySet, filters: dict, user) -> QuerySet:
     elif filters.get("assigned") == "none":
         queryset = queryset.filter(assignee__isnull=True)
     if "waiting" in filters:
-        since = timezone.now() - datetime.timedelta(days=filters["waiting"])
+        since = (now or timezone.now()) - datetime.timedelta(days=filters["waiting"])
         queryset = queryset.filter(contact_requested_at__lt=since)
     if "q" in filters:
         queryset = queryset.filter(reference=filters["q"])
@@ -85,9 +89,13 @@ class Cursor:
         )
 
     def later_same_urgency(self) -> Q:
-        return Q(urgent=self.urgent, contact_requested_at__gte=self.at) & (
-            Q(contact_requested_at__gt=self.at) | Q(pk__gt=self.pk)
-        )
+        return _later(self.urgent, self.at, self.at, self.pk)
+
+
+def _later(urgent: bool, at, at_again, pk) -> Q:
+    return Q(urgent=urgent, contact_requested_at__gte=at) & (
+        Q(contact_requested_at__gt=at_again) | Q(pk__gt=pk)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,22 +136,92 @@ class QueueRow:
         return full.strip() or self.assignee_username or ""
 
 
-def _rows(queryset: QuerySet) -> list[QueueRow]:
-    return [QueueRow(*values) for values in queryset]
+# The queue page's queries, compiled once per process for each shape of
+# filters: which filters are set, and where the page starts. Building and
+# compiling the ORM query took longer than PostgreSQL took to answer it (see
+# navigator/statements.py); the values (a disease, a day, a cursor) change on
+# every page, the shapes are few. The export builds the same query with
+# `_filtered`, so both read the same rows.
+_STAND_INS = {
+    "status": "stand-in-status",
+    "disease": "stand-in-disease",
+    "q": "STAND-IN-REFERENCE",
+    "user": -7_340_293,  # ids no database holds
+    "pk": -7_340_294,
+    "since": datetime.datetime(1970, 1, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
+    "at": datetime.datetime(1970, 1, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC),
+    "at_again": datetime.datetime(1970, 1, 5, 6, 7, 8, 901234, tzinfo=datetime.UTC),
+}
+_TIMES = {"since": as_datetime, "at": as_datetime, "at_again": as_datetime}
+_ROWS: dict[tuple, Statement] = {}
 
 
-def _page(
-    queryset: QuerySet, raw_cursor: str, request, *, by_urgency: bool = False
-) -> tuple[list, str | None]:
+def _rows_query(
+    shape: dict, urgent, rest: bool, limit: int, alias: str, **stand_ins
+) -> QuerySet:
+    """The rows query for filters of this shape, with stand-ins for the values."""
+    filters = {
+        name: stand_ins.get(name, value)
+        if name in ("status", "disease", "q")
+        else value
+        for name, value in shape.items()
+    }
+    user = get_user_model()(pk=stand_ins.get("user"))
+    queryset = _filtered(
+        Submission.objects.db_manager(alias).queue(),
+        filters,
+        user,
+        now=stand_ins.get("since"),
+    )
+    if urgent is not None:
+        queryset = queryset.filter(
+            _later(urgent, stand_ins["at"], stand_ins["at_again"], stand_ins["pk"])
+        )
+    if rest:
+        queryset = queryset.filter(urgent=False)
+    return queryset.values_list(*QueueRow.FIELDS)[:limit]
+
+
+def _rows(filters: dict, user, cursor: Cursor | None = None, *, rest: bool = False):
+    """Up to a page and one rows of the queue: the first ones, or those after
+    the cursor with its urgency, or (`rest`) the first ones not urgent."""
+    shape, values = {}, {}
+    for name, value in filters.items():
+        if name in ("disease", "q") or (name == "status" and value != "all"):
+            shape[name] = _STAND_INS[name]
+            values[name] = value
+        elif name == "waiting":
+            shape[name] = 0  # days before the stand-in "since"
+            values["since"] = timezone.now() - datetime.timedelta(days=value)
+        else:  # urgent: yes / no, assigned: me / none, status: all
+            shape[name] = value
+    if filters.get("assigned") == "me":
+        values["user"] = user.pk
+    if cursor is not None:
+        values.update(at=cursor.at, at_again=cursor.at, pk=cursor.pk)
+    urgent = None if cursor is None else cursor.urgent
+    limit = PAGE_SIZE + 1
+    key = (tuple(sorted(shape.items())), urgent, rest, limit)
+    statement = _ROWS.get(key)
+    if statement is None:
+        statement = _ROWS[key] = Statement(
+            partial(_rows_query, shape, urgent, rest, limit),
+            prepare={name: _TIMES[name] for name in values if name in _TIMES},
+            **{name: _STAND_INS[name] for name in values},
+        )
+    alias = router.db_for_read(Submission)
+    return [QueueRow(*row) for row in statement.rows(alias, **values)]
+
+
+def _page(filters: dict, user, raw_cursor: str, request) -> tuple[list, str | None]:
     """One page of the queue after the cursor, and the next page's cursor.
 
-    `by_urgency`: the filters hold a range on the request time (waiting more
-    than N days), which the index can only use with `urgent` fixed, so the
-    first page reads urgent and other rows in two queries, as a page after a
-    cursor does. In one, PostgreSQL would walk every urgent request newer than
-    the range before the first older one (40 ms at a million rows).
+    With a range on the request time (waiting more than N days), which the
+    index can only use with `urgent` fixed, the first page reads urgent and
+    other rows in two queries, as a page after a cursor does. In one,
+    PostgreSQL would walk every urgent request newer than the range before the
+    first older one (40 ms at a million rows).
     """
-    queryset = queryset.values_list(*QueueRow.FIELDS)
     wanted = PAGE_SIZE + 1  # one more than shown, to know whether a next page exists
     cursor = None
     if raw_cursor:
@@ -153,14 +231,14 @@ def _page(
             messages.warning(
                 request, _("That page link was not valid: here is the first page.")
             )
-    if cursor is None and by_urgency:
+    if cursor is None and "waiting" in filters:
         cursor = Cursor(True, Cursor.EPOCH, 0)  # before every urgent row
     if cursor is None:
-        rows = _rows(queryset[:wanted])
+        rows = _rows(filters, user)
     else:
-        rows = _rows(queryset.filter(cursor.later_same_urgency())[:wanted])
+        rows = _rows(filters, user, cursor)
         if cursor.urgent and len(rows) < wanted:
-            rows += _rows(queryset.filter(urgent=False)[: wanted - len(rows)])
+            rows += _rows(filters, user, rest=True)[: wanted - len(rows)]
     if len(rows) <= PAGE_SIZE:
         return rows, None
     rows = rows[:PAGE_SIZE]

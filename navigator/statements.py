@@ -23,8 +23,10 @@ def as_datetime(value, connection):
 class Statement:
     """`build(alias, **stand_ins)` gives the queryset; `first(alias, **values)`
     runs it with the values in place of the stand-ins: its first row as a
-    model instance, or None. `prepare` names the stand-ins the ORM changes on
-    the way to the database (a datetime), and how."""
+    model instance, or None. For a `values_list()` queryset, `rows(alias,
+    **values)` gives its rows as tuples. `prepare` names the stand-ins the ORM
+    changes on the way to the database (a datetime), and how. Each stand-in
+    must be a value no other parameter of the query has."""
 
     def __init__(self, build: Callable[..., QuerySet], prepare=None, **stand_ins):
         self._build = build
@@ -38,7 +40,8 @@ class Statement:
 
     def _compile(self, alias: str):
         queryset = self._build(alias, **self._stand_ins)
-        sql, params = queryset.query.sql_with_params()
+        compiler = queryset.query.get_compiler(alias)
+        sql, params = compiler.as_sql()
         params = list(params)
         slots = {}
         for name, stand_in in self._stand_ins.items():
@@ -46,16 +49,43 @@ class Statement:
             if params.count(value) != 1:
                 raise ValueError(f"the stand-in for {name} must be one parameter")
             slots[name] = params.index(value)
-        return queryset.model, sql, tuple(params), slots
+        # What the ORM does to each column on the way back (SQLite's text
+        # into a datetime, its 0/1 into a bool), as `values_list()` would.
+        selected = [column for column, _sql, _alias in compiler.select]
+        converters = compiler.get_converters(selected[: compiler.col_count])
+        return queryset.model, sql, tuple(params), slots, converters
 
-    def first(self, alias: str, **values) -> Model | None:
+    def _run(self, alias: str, values: dict):
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
-        model, sql, params, slots = compiled
+        model, sql, params, slots, converters = compiled
+        if values.keys() != slots.keys():
+            raise TypeError(f"values for {sorted(slots)}, not {sorted(values)}")
         params = list(params)
         for name, value in values.items():
             params[slots[name]] = self._value(name, value, connections[alias])
+        return model, sql, params, converters
+
+    def first(self, alias: str, **values) -> Model | None:
+        model, sql, params, _converters = self._run(alias, values)
         return next(
             iter(model._default_manager.db_manager(alias).raw(sql, params)), None
         )
+
+    def rows(self, alias: str, **values) -> list[tuple]:
+        _model, sql, params, converters = self._run(alias, values)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, (functions, column) in converters.items():
+                for convert in functions:
+                    row[index] = convert(row[index], column, connection)
+            converted.append(tuple(row))
+        return converted
