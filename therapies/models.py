@@ -10,12 +10,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, router
+from django.db import models, router
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from navigator.statements import Statement
 
 from .criteria import Criteria
 from .vocabulary import (
@@ -555,12 +557,9 @@ class Price(ReviewedContent):
         return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
 
 
-_CURRENT_STATEMENT: dict[str, tuple] = {}
-
-
 def version_pair(version, changed_at) -> tuple:
     """(version, changed_at) the same way however it was read: the time as
-    text, since SQLite gives a datetime or text depending on the query."""
+    text, so the pairs that different queries read compare equal."""
     if version is None:
         return (0, None)
     return (int(version), None if changed_at is None else str(changed_at))
@@ -585,23 +584,12 @@ class CatalogVersion(models.Model):
         also across a database restore that rewinds the counter.
 
         Every page with catalog content asks, so the ORM's statement is
-        compiled once per process and database: compiling it cost three times
-        what running it does (0.34 against 0.11 ms a page).
+        compiled once per process and database (navigator/statements.py):
+        compiling it cost three times what running it does (0.34 against
+        0.11 ms a page).
         """
-        connection = connections[router.db_for_read(cls)]
-        statement = _CURRENT_STATEMENT.get(connection.alias)
-        if statement is None:
-            query = (
-                cls.objects.using(connection.alias)
-                .filter(pk=1)
-                .values_list("version", "changed_at")[:1]
-            )
-            statement = query.query.sql_with_params()
-            _CURRENT_STATEMENT[connection.alias] = statement
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            row = cursor.fetchone()
-        return version_pair(*row) if row else (0, None)
+        rows = _CURRENT_VERSION.rows(router.db_for_read(cls))
+        return version_pair(*rows[0]) if rows else (0, None)
 
     @classmethod
     def bump(cls) -> None:
@@ -610,3 +598,12 @@ class CatalogVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
+
+
+_CURRENT_VERSION = Statement(
+    lambda alias: (
+        CatalogVersion.objects.using(alias)
+        .filter(pk=1)
+        .values_list("version", "changed_at")[:1]
+    )
+)
