@@ -12,12 +12,14 @@ escaped with the standard library's `html.escape`, which is what Django's
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from html import escape
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import TIME_STRINGS
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Submission
@@ -51,20 +53,54 @@ def waited(since: datetime.datetime, now: datetime.datetime) -> str:
     return avoid_wrapping(TIME_STRINGS[unit] % {"num": num})
 
 
+@dataclass(frozen=True)
+class _Labels:
+    urgent: str
+    not_urgent: str
+    nobody: str
+    ago: str
+    diseases: dict[str, str]
+    relapses: dict[str, str]
+    statuses: dict[str, str]
+    detail: str
+
+
+_LABELS: dict[tuple[str, str], _Labels] = {}
+
+
+def _labels() -> _Labels:
+    """The page's fixed cells, escaped, once per language (and URL prefix) and
+    process: they are our constants and their translations, which do not
+    change while the process runs, and looking up 26 of them cost 0.4 ms a
+    page."""
+    key = (get_language(), get_script_prefix())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = _Labels(
+            urgent=f'<span class="badge text-bg-danger">{escape(_("Urgent"))}</span>',
+            not_urgent=f'<span class="visually-hidden">{escape(_("No"))}</span>',
+            nobody=f'<span class="text-muted">{escape(_("Nobody yet"))}</span>',
+            ago=_("%(age)s ago"),
+            diseases={
+                code: escape(str(label)) for code, label in DISEASE_SHORT.items()
+            },
+            relapses={
+                code: escape(str(label)) for code, label in RELAPSE_SHORT.items()
+            },
+            statuses={
+                code: escape(str(label))
+                for code, label in Submission.ReviewStatus.choices
+            },
+            # One reverse; references are letters, digits and hyphens.
+            detail=reverse("review:detail", args=["REFERENCE"]),
+        )
+    return labels
+
+
 def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> SafeString:
     """The `<tr>` of each submission of a queue page, cells escaped, as one
     string (the template writes it at once instead of 50 times)."""
-    urgent = f'<span class="badge text-bg-danger">{escape(_("Urgent"))}</span>'
-    not_urgent = f'<span class="visually-hidden">{escape(_("No"))}</span>'
-    nobody = f'<span class="text-muted">{escape(_("Nobody yet"))}</span>'
-    ago = _("%(age)s ago")
-    diseases = {code: escape(str(label)) for code, label in DISEASE_SHORT.items()}
-    relapses = {code: escape(str(label)) for code, label in RELAPSE_SHORT.items()}
-    statuses = {
-        code: escape(str(label)) for code, label in Submission.ReviewStatus.choices
-    }
-    # One reverse for the page; references are letters, digits and hyphens.
-    detail = reverse("review:detail", args=["REFERENCE"])
+    labels = _labels()
     # Rows of a page mostly waited the same number of days: each wording is
     # translated (with its plural) once a page.
     ages: dict[tuple[str, int], str] = {}
@@ -77,7 +113,8 @@ def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> SafeString:
             if age is None:
                 unit, num = wait
                 age = ages[wait] = escape(
-                    ago % {"age": avoid_wrapping(TIME_STRINGS[unit] % {"num": num})}
+                    labels.ago
+                    % {"age": avoid_wrapping(TIME_STRINGS[unit] % {"num": num})}
                 )
             asked = ASKED.format(at.isoformat(), f"{at:%Y-%m-%d %H:%M}", age)
         else:
@@ -87,15 +124,16 @@ def queue_rows(rows: list[QueueRow], now: datetime.datetime) -> SafeString:
         html.append(
             ROW.format(
                 ' class="table-danger"' if s.urgent else "",
-                escape(detail.replace("REFERENCE", s.reference)),
+                escape(labels.detail.replace("REFERENCE", s.reference)),
                 reference,
-                urgent if s.urgent else not_urgent,
-                diseases.get(s.disease) or escape(s.disease or "—"),
+                labels.urgent if s.urgent else labels.not_urgent,
+                labels.diseases.get(s.disease) or escape(s.disease or "—"),
                 "—" if s.prior_lines is None else int(s.prior_lines),
-                relapses.get(s.relapse_status) or escape(s.relapse_status or "—"),
+                labels.relapses.get(s.relapse_status)
+                or escape(s.relapse_status or "—"),
                 asked,
-                statuses.get(s.review_status) or escape(s.review_status),
-                escape(assignee) if assignee else nobody,
+                labels.statuses.get(s.review_status) or escape(s.review_status),
+                escape(assignee) if assignee else labels.nobody,
             )
         )
     return mark_safe("\n".join(html))  # every cell is escaped or one of our constants

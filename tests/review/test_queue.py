@@ -4,9 +4,11 @@ import io
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from intake.models import AuditEvent, Submission
+from intake.review_queries import _rows
+from intake.review_rows import queue_rows
 from intake.review_services import forget_status_counts
 from tests.factories import (
     URGENT_ANSWERS,
@@ -371,3 +373,18 @@ def test_every_kind_of_filter_pages_through_what_the_export_lists(
             break
         response = coordinator_client.get(URL + response.context["next_url"])
     assert shown == exported
+
+
+def test_queue_rows_are_written_in_the_active_language(coordinator):
+    # The rows' fixed words are kept per language: each language gets its own.
+    SubmissionFactory()
+    rows = _rows({}, coordinator)
+    now = timezone.now()
+    with translation.override("es"):
+        spanish = queue_rows(rows, now)
+    english = queue_rows(rows, now)
+    assert "Linfoma de células B grandes" in spanish
+    assert "Nadie todavía" in spanish
+    assert "Large B-cell lymphoma" not in spanish
+    assert "Large B-cell lymphoma" in english
+    assert "Nobody yet" in english
