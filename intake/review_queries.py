@@ -140,8 +140,8 @@ class QueueRow:
 # filters: which filters are set, and where the page starts. Building and
 # compiling the ORM query took longer than PostgreSQL took to answer it (see
 # navigator/statements.py); the values (a disease, a day, a cursor) change on
-# every page, the shapes are few (a few hundred at most). The export builds the same query with
-# `_filtered`, so both read the same rows.
+# every page, the shapes are few (a few hundred at most). The export builds
+# the same query with `_filtered`, so both read the same rows.
 _STAND_INS = {
     "status": "stand-in-status",
     "disease": "stand-in-disease",
