@@ -7,8 +7,8 @@ a 404. Pages that show a submission are sent with `Cache-Control: no-store`.
 Every look at a submission, every change and every export writes exactly one
 audit record (identifiers only).
 
-The forms live in review_forms.py, the queue's and dashboard's queries in
-review_queries.py.
+The forms live in review_forms.py, the queue's queries in review_queries.py
+(its rows written in review_rows.py), the dashboard's in review_metrics.py.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ from .review_forms import (
     StatusForm,
     person_name,
 )
+from .review_metrics import _dashboard
 from .review_queries import (
-    _dashboard,
     _filtered,
     _open_count,
     _page,
