@@ -218,7 +218,8 @@ def _page(filters: dict, user, raw_cursor: str, request) -> tuple[list, str | No
     index can only use with `urgent` fixed, the first page reads urgent and
     other rows in two queries, as a page after a cursor does. In one,
     PostgreSQL would walk every urgent request newer than the range before the
-    first older one (40 ms at a million rows).
+    first older one (40 ms at a million rows). With the urgency filtered too,
+    only that urgency is read.
     """
     wanted = PAGE_SIZE + 1  # one more than shown, to know whether a next page exists
     cursor = None
@@ -229,13 +230,15 @@ def _page(filters: dict, user, raw_cursor: str, request) -> tuple[list, str | No
             messages.warning(
                 request, _("That page link was not valid: here is the first page.")
             )
+    urgency = filters.get("urgent")  # "yes", "no" or None (either)
     if cursor is None and "waiting" in filters:
-        cursor = Cursor(True, Cursor.EPOCH, 0)  # before every urgent row
+        # Before every row of the first urgency the page shows.
+        cursor = Cursor(urgency != "no", Cursor.EPOCH, 0)
     if cursor is None:
         rows = _rows(filters, user)
     else:
         rows = _rows(filters, user, cursor)
-        if cursor.urgent and len(rows) < wanted:
+        if cursor.urgent and len(rows) < wanted and urgency != "yes":
             rows += _rows(filters, user, rest=True)[: wanted - len(rows)]
     if len(rows) <= PAGE_SIZE:
         return rows, None

@@ -311,6 +311,26 @@ def test_waiting_filter_keeps_urgent_first_across_pages(
     assert references(second) == [old.reference]
 
 
+@pytest.mark.parametrize("urgent", ["yes", "no"])
+def test_waiting_with_one_urgency_reads_only_that_urgency(
+    coordinator_client, django_assert_num_queries, urgent
+):
+    now = timezone.now()
+    shown = SubmissionFactory(
+        contact_requested_at=now - datetime.timedelta(days=9),
+        answer_overrides=URGENT_ANSWERS if urgent == "yes" else {},
+    )
+    SubmissionFactory(
+        contact_requested_at=now - datetime.timedelta(days=9),
+        answer_overrides={} if urgent == "yes" else URGENT_ANSWERS,
+    )
+    coordinator_client.get(URL)  # session clocks and status counts
+    # session, user and permission, then the rows of that urgency alone
+    with django_assert_num_queries(3):
+        response = coordinator_client.get(URL, {"waiting": "7", "urgent": urgent})
+    assert references(response) == [shown.reference]
+
+
 def test_it_escapes_what_a_row_shows(coordinator_client):
     sly = CoordinatorFactory(first_name='<script>alert("x")</script>', last_name="&")
     SubmissionFactory(assignee=sly)
