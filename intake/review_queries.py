@@ -86,11 +86,10 @@ class Cursor:
             bool(urgent), cls.EPOCH + datetime.timedelta(microseconds=micros), pk
         )
 
-    def later_same_urgency(self) -> Q:
-        return _later(self.urgent, self.at, self.at, self.pk)
-
 
 def _later(urgent: bool, at, at_again, pk) -> Q:
+    """The rows after a cursor, with its urgency (see Cursor). `at` is given
+    twice because a compiled statement puts each value in one place."""
     return Q(urgent=urgent, contact_requested_at__gte=at) & (
         Q(contact_requested_at__gt=at_again) | Q(pk__gt=pk)
     )
@@ -150,7 +149,7 @@ _STAND_INS = {
     "at": datetime.datetime(1970, 1, 4, 5, 6, 7, 890123, tzinfo=datetime.UTC),
     "at_again": datetime.datetime(1970, 1, 5, 6, 7, 8, 901234, tzinfo=datetime.UTC),
 }
-_TIMES = {"since": as_datetime, "at": as_datetime, "at_again": as_datetime}
+_TIMES = ("since", "at", "at_again")  # datetimes, adapted as the ORM adapts them
 _ROWS: dict[tuple, Statement] = {}
 
 
@@ -204,7 +203,7 @@ def _rows(filters: dict, user, cursor: Cursor | None = None, *, rest: bool = Fal
     if statement is None:
         statement = _ROWS[key] = Statement(
             partial(_rows_query, shape, urgent, rest, limit),
-            prepare={name: _TIMES[name] for name in values if name in _TIMES},
+            prepare={name: as_datetime for name in values if name in _TIMES},
             **{name: _STAND_INS[name] for name in values},
         )
     alias = router.db_for_read(Submission)
