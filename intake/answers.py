@@ -18,6 +18,7 @@ from django_countries import countries
 
 from therapies.vocabulary import (
     DiseaseCode,
+    LbclSubtype,
     PriorCarT,
     PriorTherapy,
     RelapseStatus,
@@ -29,6 +30,9 @@ from therapies.vocabulary import (
 AGE_RANGE = (0, 120)
 PRIOR_LINES_RANGE = (0, 15)
 NOT_ASKED = ""
+# The patient does not know how many lines of treatment they have had: a
+# line-count condition is then unknown, never met.
+UNSURE_LINES = "unsure"
 
 # Diseases for which the contract asks whether a transplant is an option.
 TRANSPLANT_QUESTION_DISEASES = frozenset({"lbcl", "b_all", "mcl", "fl", "mzl"})
@@ -45,9 +49,16 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class Answers:
+    """A patient's answers; the defaults are the contract's 'not asked'.
+
+    No default is an answer the patient might have given: the forms never
+    pre-fill one, and an answer left out counts as not known.
+    """
+
     disease: str = DiseaseCode.UNSURE
+    lbcl_subtype: str = NOT_ASKED
     age: int | None = None
-    prior_lines: int = 0
+    prior_lines: int | str = UNSURE_LINES
     relapse_status: str = RelapseStatus.UNSURE
     prior_therapies: tuple[str, ...] = ()
     lenalidomide_refractory: str = NOT_ASKED
@@ -57,19 +68,29 @@ class Answers:
     country: str = ""
     travel_abroad: str = NOT_ASKED
     caregiver: str = NOT_ASKED
-    recent_infusion: str = YesNo.NO
+    recent_infusion: str = NOT_ASKED
     symptoms: tuple[str, ...] = ()
     eligibility: dict[str, str] = field(default_factory=dict)
 
     # Which answers are asked, given the ones before them (the contract's "asked when").
+    def may_have_been_treated(self) -> bool:
+        """Lines of treatment above 0, or not known (then the questions are asked)."""
+        return self.prior_lines == UNSURE_LINES or self.prior_lines > 0
+
+    def asks_lbcl_subtype(self) -> bool:
+        return self.disease == DiseaseCode.LBCL
+
     def asks_prior_therapies(self) -> bool:
-        return self.prior_lines > 0
+        return self.may_have_been_treated()
 
     def asks_lenalidomide(self) -> bool:
-        return self.disease == DiseaseCode.MM and self.prior_lines > 0
+        return self.disease == DiseaseCode.MM and self.may_have_been_treated()
 
     def asks_transplant(self) -> bool:
-        return self.prior_lines > 0 and self.disease in TRANSPLANT_QUESTION_DISEASES
+        return (
+            self.may_have_been_treated()
+            and self.disease in TRANSPLANT_QUESTION_DISEASES
+        )
 
     def asks_prior_car_t(self) -> bool:
         return PriorTherapy.CAR_T in self.prior_therapies
@@ -77,31 +98,59 @@ class Answers:
     def asks_antigen_loss(self) -> bool:
         return self.prior_car_t != PriorCarT.NONE
 
-    def asks_symptoms(self) -> bool:
-        return self.recent_infusion == YesNo.YES
-
     @property
     def urgent(self) -> bool:
-        return self.recent_infusion == YesNo.YES and any(
-            s != Symptom.NONE for s in self.symptoms
-        )
+        """Any symptom reported, whatever the infusion answer: a symptom ticked
+        in a hurry is never dropped."""
+        return any(s != Symptom.NONE for s in self.symptoms)
+
+    @property
+    def lines_known(self) -> bool:
+        return self.prior_lines != UNSURE_LINES
 
     def applicable(self) -> Answers:
-        """These answers with every answer that is not asked reset to 'not asked'."""
+        """These answers with every answer that is not asked reset to 'not asked',
+        and what one answer implies added (lenalidomide-refractory: an IMiD)."""
         # In order: a reset answer can stop a later one from being asked.
         a = self
-        if not a.asks_symptoms() and a.symptoms:
-            a = replace(a, symptoms=())
+        if not a.asks_lbcl_subtype() and a.lbcl_subtype != NOT_ASKED:
+            a = replace(a, lbcl_subtype=NOT_ASKED)
         if not a.asks_prior_therapies() and a.prior_therapies:
             a = replace(a, prior_therapies=())
         if not a.asks_lenalidomide() and a.lenalidomide_refractory != NOT_ASKED:
             a = replace(a, lenalidomide_refractory=NOT_ASKED)
+        if a.lenalidomide_refractory == YesNoUnsure.YES:
+            a = a.with_prior_therapy(PriorTherapy.IMID)
         if not a.asks_transplant() and a.transplant_eligible != NOT_ASKED:
             a = replace(a, transplant_eligible=NOT_ASKED)
         if not a.asks_prior_car_t() and a.prior_car_t != PriorCarT.NONE:
             a = replace(a, prior_car_t=PriorCarT.NONE)
         if not a.asks_antigen_loss() and a.antigen_loss != NOT_ASKED:
             a = replace(a, antigen_loss=NOT_ASKED)
+        return a
+
+    def with_prior_therapy(self, code: str) -> Answers:
+        if code in self.prior_therapies:
+            return self
+        given = {*self.prior_therapies, code}
+        return replace(
+            self, prior_therapies=tuple(c for c in PriorTherapy.values if c in given)
+        )
+
+    def unknowns_as_unsure(self) -> Answers:
+        """Asked, but never answered (a stored draft from before the question
+        existed, or an answers file that leaves it out): "not sure", so a rule
+        that needs it is unknown rather than missed."""
+        a = self
+        asked = {
+            "lbcl_subtype": a.asks_lbcl_subtype(),
+            "lenalidomide_refractory": a.asks_lenalidomide(),
+            "transplant_eligible": a.asks_transplant(),
+            "antigen_loss": a.asks_antigen_loss(),
+        }
+        for name, is_asked in asked.items():
+            if is_asked and getattr(a, name) == NOT_ASKED:
+                a = replace(a, **{name: YesNoUnsure.UNSURE})
         return a
 
     def to_json(self) -> dict:
@@ -203,6 +252,7 @@ _YES_NO_UNSURE_FIELDS = frozenset(
 # The order answers are checked in, so the first bad one is the one named.
 _PARSE_ORDER = (
     "disease",
+    "lbcl_subtype",
     "age",
     "prior_lines",
     "relapse_status",
@@ -224,10 +274,22 @@ def _parse_value(name: str, value, question_slugs: frozenset[str] | None):
     """One answer validated, or `AnswerError`; `_NOT_GIVEN` for an empty one."""
     if name == "disease":
         return _choice("disease", value, DiseaseCode)
+    if name == "lbcl_subtype":
+        return _choice("lbcl_subtype", value, LbclSubtype, allow_not_asked=True)
     if name == "age":
         return _NOT_GIVEN if value is None else _integer("age", value, *AGE_RANGE)
     if name == "prior_lines":
-        return _integer("prior_lines", value, *PRIOR_LINES_RANGE)
+        if value == UNSURE_LINES:
+            return value
+        try:
+            return _integer("prior_lines", value, *PRIOR_LINES_RANGE)
+        except AnswerError:
+            raise AnswerError(
+                "prior_lines",
+                value,
+                _("expected a whole number from %(low)d to %(high)d, or “unsure”")
+                % {"low": PRIOR_LINES_RANGE[0], "high": PRIOR_LINES_RANGE[1]},
+            ) from None
     if name == "relapse_status":
         return _choice("relapse_status", value, RelapseStatus)
     if name == "prior_therapies":
@@ -239,7 +301,7 @@ def _parse_value(name: str, value, question_slugs: frozenset[str] | None):
     if name == "country":
         return _NOT_GIVEN if value == NOT_ASKED else validate_country(value)
     if name == "recent_infusion":
-        return _choice("recent_infusion", value, YesNo)
+        return _choice("recent_infusion", value, YesNo, allow_not_asked=True)
     if name == "symptoms":
         return _codes("symptoms", value, Symptom)
     if name == "eligibility":
@@ -262,19 +324,13 @@ def _eligibility(raw, question_slugs: frozenset[str] | None) -> dict[str, str]:
     return eligibility
 
 
-def _answers(values: dict) -> Answers:
+def _from_file(values: dict) -> Answers:
     answers = Answers(**values)
-    # A reported CAR T outcome means a CAR T was given, whatever the list says.
-    if (
-        answers.prior_car_t != PriorCarT.NONE
-        and answers.prior_lines > 0
-        and not answers.asks_prior_car_t()
-    ):
-        given = {*answers.prior_therapies, PriorTherapy.CAR_T}
-        answers = replace(
-            answers,
-            prior_therapies=tuple(c for c in PriorTherapy.values if c in given),
-        )
+    # In an answers file, a reported CAR T outcome means a CAR T was given,
+    # whatever the list says. (Not for a stored draft: there an outcome may be
+    # left from before the patient took CAR T off the list, and is kept unused.)
+    if answers.prior_car_t != PriorCarT.NONE and answers.may_have_been_treated():
+        answers = answers.with_prior_therapy(PriorTherapy.CAR_T)
     return answers.applicable()
 
 
@@ -291,7 +347,7 @@ def parse_answers(data, question_slugs: frozenset[str] | None = None) -> Answers
             value = _parse_value(name, data[name], question_slugs)
             if value is not _NOT_GIVEN:
                 values[name] = value
-    return _answers(values)
+    return _from_file(values)
 
 
 def answers_from_stored(data: dict) -> Answers:
@@ -310,4 +366,4 @@ def answers_from_stored(data: dict) -> Answers:
             continue
         if value is not _NOT_GIVEN:
             values[key] = value
-    return _answers(values)
+    return Answers(**values).applicable()

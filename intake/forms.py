@@ -13,6 +13,7 @@ from django_countries import countries
 
 from therapies.vocabulary import (
     DiseaseCode,
+    LbclSubtype,
     PriorCarT,
     PriorTherapy,
     RelapseStatus,
@@ -22,34 +23,62 @@ from therapies.vocabulary import (
     prior_therapies_for,
 )
 
-from .answers import AGE_RANGE, PRIOR_LINES_RANGE, TRANSPLANT_QUESTION_DISEASES, Answers
+from .answers import (
+    AGE_RANGE,
+    NOT_ASKED,
+    PRIOR_LINES_RANGE,
+    TRANSPLANT_QUESTION_DISEASES,
+    UNSURE_LINES,
+    Answers,
+)
 
 MAX_TEXT = 120
 
 
+ANSWER_THIS = _("Please answer this question.")
+ANSWER_THIS_OR_UNSURE = _(
+    "Please answer this question. If you do not know, pick “I am not sure”."
+)
+
+
 class StepForm(forms.Form):
-    """A step's form, built from the draft's current answers."""
+    """A step's form, built from the draft's current answers.
+
+    Nothing is pre-selected but what the patient answered before: a skipped
+    question is asked again with a plain message, never filled in for them.
+    """
 
     def __init__(self, *args, answers: Answers, **kwargs):
         self.answers = answers
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            codes = [str(code) for code, _label in getattr(field, "choices", ())]
+            field.error_messages["required"] = (
+                ANSWER_THIS_OR_UNSURE if "unsure" in codes else ANSWER_THIS
+            )
 
     def values(self) -> dict:
         """The cleaned answers this step contributes to the draft."""
         return dict(self.cleaned_data)
 
+    def is_complete(self) -> bool:
+        """Whether the step is done once saved (the safety step may not be)."""
+        return True
+
 
 class SafetyForm(StepForm):
+    """Fail-safe: any symptom ticked is urgent, whatever the infusion answer,
+    and is saved even when nothing else on the page is answered."""
+
     recent_infusion = forms.ChoiceField(
         label=_("Have you had a CAR T-cell infusion in the last 8 weeks?"),
         choices=YesNo.choices,
         widget=forms.RadioSelect,
+        required=False,
     )
     symptoms = forms.MultipleChoiceField(
-        label=_("If yes: do you have any of these now?"),
-        help_text=_(
-            "Only answer this if you had an infusion in the last 8 weeks. Pick all that apply."
-        ),
+        label=_("Do you have any of these now?"),
+        help_text=_("Pick all that apply."),
         choices=Symptom.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -57,33 +86,56 @@ class SafetyForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("recent_infusion") == YesNo.YES:
-            symptoms = data.get("symptoms") or []
-            if not symptoms:
-                self.add_error(
-                    "symptoms", _("Pick the symptoms you have now, or “None of these”.")
-                )
-            elif Symptom.NONE in symptoms and len(symptoms) > 1:
-                self.add_error(
-                    "symptoms",
-                    _(
-                        "You picked “None of these” and a symptom. Please pick one or the other."
-                    ),
-                )
-        else:
-            data["symptoms"] = []
+        symptoms = data.get("symptoms") or []
+        if Symptom.NONE in symptoms and len(symptoms) > 1:
+            self.add_error(
+                "symptoms",
+                _(
+                    "You picked “None of these” and a symptom. Please pick one or the other."
+                ),
+            )
+        elif any(s != Symptom.NONE for s in symptoms):
+            return data  # urgent: nothing may stand in the way
+        elif not data.get("recent_infusion"):
+            self.add_error("recent_infusion", ANSWER_THIS)
+        elif data["recent_infusion"] == YesNo.YES and not symptoms:
+            self.add_error(
+                "symptoms", _("Pick the symptoms you have now, or “None of these”.")
+            )
         return data
+
+    def is_complete(self) -> bool:
+        return bool(self.cleaned_data.get("recent_infusion"))
 
 
 class DiseaseForm(StepForm):
     disease = forms.ChoiceField(
         label=_("What kind of cancer do you have?"),
         help_text=_(
-            "Pick the closest match. If you are not sure, pick “I am not sure”."
+            "Pick the closest match. If you have follicular lymphoma grade 3B, pick "
+            "large B-cell lymphoma. If you are not sure, pick “I am not sure”."
         ),
         choices=DiseaseCode.choices,
         widget=forms.RadioSelect,
     )
+    lbcl_subtype = forms.ChoiceField(
+        label=_("Only if you picked large B-cell lymphoma: which kind is it?"),
+        help_text=_(
+            "Some approvals leave out some kinds. Your doctor’s report says it."
+        ),
+        choices=LbclSubtype.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("disease") == DiseaseCode.LBCL:
+            if not data.get("lbcl_subtype"):
+                self.add_error("lbcl_subtype", ANSWER_THIS_OR_UNSURE)
+        else:
+            data["lbcl_subtype"] = NOT_ASKED
+        return data
 
 
 class CountrySelect(forms.Select):
@@ -147,16 +199,67 @@ class AboutForm(StepForm):
         self.fields["country"].choices = [("", _("Choose a country")), *list(countries)]
 
 
+# What one line of treatment looks like, for the diseases where examples help.
+LINE_EXAMPLES = {
+    DiseaseCode.LBCL: _(
+        "For example, 6 rounds of R-CHOP is one line. New chemotherapy and a stem "
+        "cell transplant after it came back count as one more line. A bispecific "
+        "antibody such as glofitamab is another line."
+    ),
+    DiseaseCode.FL: _(
+        "For example, rituximab with bendamustine, or R-CHOP, is one line. "
+        "Rituximab alone counts as a line too."
+    ),
+    DiseaseCode.MZL: _(
+        "For example, rituximab with bendamustine is one line. Rituximab alone "
+        "counts as a line too."
+    ),
+    DiseaseCode.MCL: _(
+        "For example, chemotherapy with rituximab is one line. A BTK inhibitor such "
+        "as ibrutinib after it came back is another line."
+    ),
+    DiseaseCode.CLL: _(
+        "For example, a BTK inhibitor such as ibrutinib is one line. Venetoclax "
+        "after it came back is another line."
+    ),
+    DiseaseCode.MM: _(
+        "For example, first drugs such as VRd, then a stem cell transplant and "
+        "lenalidomide to keep it away, usually count as one line together. A new "
+        "plan after the myeloma came back is a new line."
+    ),
+    DiseaseCode.B_ALL: _(
+        "For example, the first chemotherapy with all its phases is one line. "
+        "Blinatumomab or a transplant after it came back is another line."
+    ),
+}
+LINE_GENERAL = _(
+    "A line of treatment is one plan of cancer drugs, such as 6 rounds of R-CHOP. "
+    "A new plan after the cancer came back is a new line."
+)
+LINE_CHOICES = [
+    ("", _("Choose")),
+    ("0", _("None yet (0)")),
+    *((str(n), str(n)) for n in range(1, PRIOR_LINES_RANGE[1] + 1)),
+    (UNSURE_LINES, _("I am not sure")),
+]
+# Where the cancer stands, which says it has been treated.
+AFTER_TREATMENT = (
+    RelapseStatus.REFRACTORY,
+    RelapseStatus.EARLY_RELAPSE,
+    RelapseStatus.LATE_RELAPSE,
+)
+
+
+def _lines(value: str) -> int | str:
+    return value if value == UNSURE_LINES else int(value)
+
+
 class HistoryForm(StepForm):
-    prior_lines = forms.IntegerField(
+    prior_lines = forms.TypedChoiceField(
         label=_("How many lines of treatment have you had?"),
-        help_text=_(
-            "A line of treatment is one plan of cancer drugs, such as 6 rounds of R-CHOP. "
-            "A new plan after the cancer came back is a new line. Write 0 if you have not been treated yet."
-        ),
-        min_value=PRIOR_LINES_RANGE[0],
-        max_value=PRIOR_LINES_RANGE[1],
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        choices=LINE_CHOICES,
+        coerce=_lines,
+        empty_value=None,
     )
     relapse_status = forms.ChoiceField(
         label=_("Where do things stand now?"),
@@ -192,6 +295,11 @@ class HistoryForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         disease = self.answers.disease
+        self.fields["prior_lines"].help_text = format_html(
+            "{} {}",
+            LINE_EXAMPLES.get(disease, LINE_GENERAL),
+            _("Pick “I am not sure” if you do not know."),
+        )
         offered = set(prior_therapies_for(disease))
         self.fields["prior_therapies"].choices = [
             (code, label) for code, label in PriorTherapy.choices if code in offered
@@ -206,17 +314,66 @@ class HistoryForm(StepForm):
         lines = data.get("prior_lines")
         if lines is None:
             return data
-        if lines > 0:
-            for name in ("lenalidomide_refractory", "transplant_eligible"):
-                if name in self.fields and not data.get(name):
-                    self.add_error(
-                        name, _("Please answer this question, or pick “I am not sure”.")
-                    )
-        else:
+        self._ask_about_contradictions(data, lines)
+        if lines == 0:
             data["prior_therapies"] = []
             for name in ("lenalidomide_refractory", "transplant_eligible"):
                 data[name] = ""
+            return data
+        for name in ("lenalidomide_refractory", "transplant_eligible"):
+            if name in self.fields and not data.get(name):
+                self.add_error(name, ANSWER_THIS_OR_UNSURE)
         return data
+
+    def _ask_about_contradictions(self, data, lines):
+        """Answers that cannot both be true are asked about here, not guessed at."""
+        status = data.get("relapse_status")
+        therapies = data.get("prior_therapies") or []
+        if lines == 0 and status in AFTER_TREATMENT:
+            self.add_error(
+                "prior_lines",
+                _(
+                    "You said the cancer came back or did not respond to treatment, "
+                    "but also that you have had no treatment. How many lines have "
+                    "you had? If you do not know, pick “I am not sure”."
+                ),
+            )
+        if lines != 0 and status == RelapseStatus.NEWLY_DIAGNOSED:
+            self.add_error(
+                "relapse_status",
+                _(
+                    "You said you are newly diagnosed with no treatment yet, but also "
+                    "that you have had treatment. Please check both answers."
+                ),
+            )
+        if lines == 0 and therapies:
+            self.add_error(
+                "prior_lines",
+                _(
+                    "You picked treatments you have had, but also said you have had "
+                    "none. Please check both answers."
+                ),
+            )
+        if (
+            self.answers.recent_infusion == YesNo.YES
+            and lines != 0
+            and PriorTherapy.CAR_T not in therapies
+        ):
+            self.add_error(
+                "prior_therapies",
+                _(
+                    "You said you had a CAR T-cell infusion in the last 8 weeks. "
+                    "Please also pick “CAR T-cell therapy” here."
+                ),
+            )
+        elif self.answers.recent_infusion == YesNo.YES and lines == 0:
+            self.add_error(
+                "prior_lines",
+                _(
+                    "You said you had a CAR T-cell infusion in the last 8 weeks, so "
+                    "you have had at least one line of treatment."
+                ),
+            )
 
 
 class CarTForm(StepForm):
@@ -228,11 +385,22 @@ class CarTForm(StepForm):
     antigen_loss = forms.ChoiceField(
         label=_("Did tests show the cancer lost the CAR T target?"),
         help_text=_(
-            "For example, a CD19-negative relapse after CD19 CAR T. Your doctor may call it “antigen loss”."
+            "For example, a CD19-negative relapse after CD19 CAR T. Your doctor may "
+            "call it “antigen loss”. If it is too early to tell, skip this."
         ),
         choices=YesNoUnsure.choices,
         widget=forms.RadioSelect,
+        required=False,
     )
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("prior_car_t")
+        if outcome == PriorCarT.TOO_EARLY:
+            data["antigen_loss"] = data.get("antigen_loss") or NOT_ASKED
+        elif outcome and not data.get("antigen_loss"):
+            self.add_error("antigen_loss", ANSWER_THIS_OR_UNSURE)
+        return data
 
 
 class EligibilityForm(StepForm):

@@ -11,6 +11,7 @@ from django_countries import countries
 from therapies.snapshot import Catalog
 from therapies.vocabulary import (
     DiseaseCode,
+    LbclSubtype,
     PriorCarT,
     PriorTherapy,
     RelapseStatus,
@@ -47,16 +48,21 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
             _label(YesNoUnsure, a.recent_infusion),
         ),
     ]
-    if a.asks_symptoms():
+    rows.append(
+        AnswerRow(
+            "safety",
+            _("Symptoms now"),
+            "; ".join(_label(Symptom, s) for s in a.symptoms) or _("None"),
+        )
+    )
+    rows.append(AnswerRow("disease", _("Diagnosis"), _label(DiseaseCode, a.disease)))
+    if a.asks_lbcl_subtype():
         rows.append(
             AnswerRow(
-                "safety",
-                _("Symptoms now"),
-                "; ".join(_label(Symptom, s) for s in a.symptoms) or _("None"),
+                "disease", _("Kind of lymphoma"), _label(LbclSubtype, a.lbcl_subtype)
             )
         )
     rows += [
-        AnswerRow("disease", _("Diagnosis"), _label(DiseaseCode, a.disease)),
         AnswerRow(
             "about", _("Age"), str(a.age) if a.age is not None else _("Not answered")
         ),
@@ -65,7 +71,11 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
             _("Country"),
             str(dict(countries).get(a.country, a.country or _("Not answered"))),
         ),
-        AnswerRow("history", _("Lines of treatment so far"), str(a.prior_lines)),
+        AnswerRow(
+            "history",
+            _("Lines of treatment so far"),
+            str(a.prior_lines) if a.lines_known else _("Not sure"),
+        ),
         AnswerRow(
             "history", _("Where things stand"), _label(RelapseStatus, a.relapse_status)
         ),

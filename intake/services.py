@@ -5,8 +5,6 @@ Each is atomic: a failed step leaves the draft as it was.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,27 +13,34 @@ from .models import CONSENT_VERSION, AuditEvent, Submission
 from .steps import INVALIDATES
 
 
-def _merged(answers: Answers, values: dict) -> Answers:
+def _merged(stored: dict, values: dict) -> dict:
+    """The draft's stored answers with one step's values saved over them.
+
+    Only what the patient answered is stored (a form pre-fills nothing else);
+    an answer a later change makes irrelevant is kept but not used, so changing
+    back loses nothing.
+    """
     if "eligibility" in values:
         values = {
             **values,
-            "eligibility": {**answers.eligibility, **values["eligibility"]},
+            "eligibility": {**stored.get("eligibility", {}), **values["eligibility"]},
         }
-    for key in ("prior_therapies", "symptoms"):
-        if key in values:
-            values[key] = tuple(values[key])
-    return replace(answers, **values).applicable()
+    return {**stored, **values}
 
 
-def draft_create(*, step: str, values: dict, language: str) -> Submission:
-    answers = _merged(Answers(), values)
+def draft_create(
+    *, step: str, values: dict, language: str, complete: bool = True
+) -> Submission:
+    answers = _merged({}, values)
     # References are short enough to read over the phone, so at a million rows
     # a clash is possible (about one in a million): draw again.
     for attempt in range(3):
         try:
             with transaction.atomic():
                 return Submission.objects.create(
-                    answers=answers.to_json(), completed_steps=[step], language=language
+                    answers=answers,
+                    completed_steps=[step] if complete else [],
+                    language=language,
                 )
         except IntegrityError:
             if attempt == 2:
@@ -45,18 +50,25 @@ def draft_create(*, step: str, values: dict, language: str) -> Submission:
 
 @transaction.atomic
 def draft_save_step(
-    *, submission: Submission, step: str, values: dict, language: str
+    *,
+    submission: Submission,
+    step: str,
+    values: dict,
+    language: str,
+    complete: bool = True,
 ) -> Submission:
     """Save one step's answers; later steps that depend on a changed answer are reopened."""
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     before = answers_from_stored(locked.answers)
-    after = _merged(before, values)
+    stored = _merged(locked.answers or {}, values)
+    after = answers_from_stored(stored)
     completed = [s for s in locked.completed_steps if s != step]
     if after != before:
         reopened = set(INVALIDATES.get(step, ()))
         completed = [s for s in completed if s not in reopened]
-    completed.append(step)
-    locked.answers = after.to_json()
+    if complete:
+        completed.append(step)
+    locked.answers = stored
     locked.completed_steps = completed
     locked.language = language
     if locked.stage == Submission.Stage.SUBMITTED:
@@ -69,7 +81,7 @@ def draft_save_step(
 def _copy_answers_to_columns(submission: Submission, answers: Answers) -> None:
     submission.urgent = answers.urgent
     submission.disease = answers.disease
-    submission.prior_lines = answers.prior_lines
+    submission.prior_lines = answers.prior_lines if answers.lines_known else None
     submission.relapse_status = answers.relapse_status
     submission.country = answers.country
 

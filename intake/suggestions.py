@@ -10,7 +10,7 @@ whether someone is a candidate is decided by the treating centre.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -33,13 +33,12 @@ from therapies.snapshot import (
     TopicInfo,
 )
 from therapies.vocabulary import (
-    PriorCarT,
+    AFTER_CAR_T_FAILED,
     Regulator,
-    YesNoUnsure,
     regulator_for_country,
 )
 
-from .answers import NOT_ASKED, Answers
+from .answers import Answers
 
 REGULATOR_ORDER = [Regulator.FDA, Regulator.EMA, Regulator.NMPA, Regulator.CDSCO]
 
@@ -166,9 +165,23 @@ def _regulator_rank(regulator: str, home: str | None) -> tuple[int, int]:
     return (0 if regulator == home else 1, order)
 
 
+# An earlier treatment aimed at a CAR T's target, by target: a caution to
+# discuss, never an exclusion (intake contract, version 2).
+SAME_TARGET_THERAPY = {"CD19": "cd19_directed", "BCMA": "bcma_directed"}
+
+
 def _cautions(therapy: TherapyInfo, answers: Answers) -> tuple[str, ...]:
     cautions = []
-    if answers.prior_car_t != PriorCarT.NONE:
+    if SAME_TARGET_THERAPY.get(therapy.target) in answers.prior_therapies:
+        cautions.append(
+            _(
+                "You had another treatment aimed at %(target)s. This is not a reason "
+                "to rule out %(brand)s, but ask whether your cancer still carries "
+                "%(target)s."
+            )
+            % {"brand": therapy.brand_name, "target": therapy.target}
+        )
+    if answers.prior_car_t in AFTER_CAR_T_FAILED:
         if answers.antigen_loss == "yes":
             cautions.append(
                 _(
@@ -371,11 +384,9 @@ def _prices(answers: Answers, catalog: Catalog, therapy_slugs: list[str]):
 
 
 def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
-    answers = answers.applicable()
-    if answers.asks_antigen_loss() and answers.antigen_loss == NOT_ASKED:
-        # Asked after a CAR T, but left out (an answers file may): not known,
-        # so the topics for either answer are raised, as for "not sure".
-        answers = replace(answers, antigen_loss=YesNoUnsure.UNSURE)
+    # Asked but left out (an answers file, or a draft from before a question
+    # existed): not known, so the rules that need it are unknown, as for "not sure".
+    answers = answers.applicable().unknowns_as_unsure()
     home = regulator_for_country(answers.country)
     therapies, not_yet = _match_therapies(answers, catalog, home)
     questions = eligibility_questions(answers, catalog)

@@ -75,13 +75,13 @@ def _step_url(submission: Submission, slug: str) -> str:
     return reverse("intake:step", args=[submission.token, slug])
 
 
-def _form_for(step, answers: Answers, catalog, data=None):
+def _form_for(step, answers: Answers, catalog, data=None, stored=None):
+    """The step's form; pre-filled only with what the patient answered (`stored`)."""
     kwargs = {"answers": answers}
+    initial = dict(stored or {})
     if step.form_class is EligibilityForm:
         kwargs["questions"] = eligibility_questions(answers, catalog)
-    initial = answers.to_json()
-    if step.form_class is EligibilityForm:
-        initial = dict(answers.eligibility)
+        initial = dict(initial.get("eligibility") or {})
     return step.form_class(data, initial=initial, **kwargs)
 
 
@@ -123,7 +123,10 @@ def start(request):
     if request.method == "POST":
         if form.is_valid():
             submission = services.draft_create(
-                step=step.slug, values=form.values(), language=get_language()
+                step=step.slug,
+                values=form.values(),
+                language=get_language(),
+                complete=form.is_complete(),
             )
             return _after_save(submission, catalog)
         return _render_step(request, step, form, answers, catalog, status=400)
@@ -169,14 +172,14 @@ def step(request, token, slug):
                 step=step.slug,
                 values=form.values(),
                 language=get_language(),
+                complete=form.is_complete(),
             )
             return _after_save(submission, catalog)
         return _render_step(
             request, step, form, answers, catalog, submission, status=400
         )
-    return _render_step(
-        request, step, _form_for(step, answers, catalog), answers, catalog, submission
-    )
+    form = _form_for(step, answers, catalog, stored=submission.answers)
+    return _render_step(request, step, form, answers, catalog, submission)
 
 
 @never_cache

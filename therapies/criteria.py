@@ -91,7 +91,10 @@ class Criteria:
                 return False
             if self.max_age is not None and age > self.max_age:
                 return False
-        lines = answers.prior_lines or 0
+        lines = answers.prior_lines
+        if self.min_prior_lines is not None or self.max_prior_lines is not None:
+            if not isinstance(lines, int):
+                return False  # not known: never met
         if self.min_prior_lines is not None and lines < self.min_prior_lines:
             return False
         if self.max_prior_lines is not None and lines > self.max_prior_lines:
@@ -197,6 +200,7 @@ RELAPSE_PHRASES = {
 }
 PRIOR_CAR_T_PHRASES = {
     "none": gettext_noop("no CAR T before"),
+    "too_early": gettext_noop("had CAR T recently, too early to tell"),
     "relapse_early": gettext_noop("came back within 6 months of CAR T"),
     "relapse_late": gettext_noop("came back 6 months or more after CAR T"),
     "no_response": gettext_noop("did not respond to CAR T"),
@@ -393,8 +397,23 @@ def evaluate(criteria: Criteria, answers) -> Evaluation:
                 )
             )
 
-    if c.min_prior_lines is not None or c.max_prior_lines is not None:
-        n = answers.prior_lines or 0
+    if (c.min_prior_lines is not None or c.max_prior_lines is not None) and not (
+        isinstance(answers.prior_lines, int)
+    ):
+        out.append(
+            CriterionResult(
+                "prior_lines",
+                Outcome.UNKNOWN,
+                lambda: (
+                    _(
+                        "This is %(rule)s; you were not sure how many lines you have had."
+                    )
+                    % {"rule": _lines_rule_text(c)}
+                ),
+            )
+        )
+    elif c.min_prior_lines is not None or c.max_prior_lines is not None:
+        n = answers.prior_lines
         ok = (c.min_prior_lines is None or n >= c.min_prior_lines) and (
             c.max_prior_lines is None or n <= c.max_prior_lines
         )

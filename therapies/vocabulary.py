@@ -22,6 +22,16 @@ class DiseaseCode(models.TextChoices):
     UNSURE = "unsure", _("I am not sure")
 
 
+class LbclSubtype(models.TextChoices):
+    DLBCL = "dlbcl", _("Diffuse large B-cell lymphoma (DLBCL)")
+    HGBCL = "hgbcl", _("High-grade B-cell lymphoma")
+    PMBCL = "pmbcl", _("Primary mediastinal large B-cell lymphoma")
+    TFL = "tfl", _("Transformed from follicular or another slow-growing lymphoma")
+    FL3B = "fl3b", _("Follicular lymphoma grade 3B")
+    OTHER = "other", _("Another kind")
+    UNSURE = "unsure", _("I am not sure")
+
+
 class RelapseStatus(models.TextChoices):
     NEWLY_DIAGNOSED = "newly_diagnosed", _("Newly diagnosed, no treatment yet")
     IN_TREATMENT = "in_treatment", _("Getting my first treatment now")
@@ -61,7 +71,21 @@ class PriorTherapy(models.TextChoices):
     ANTI_CD38 = "anti_cd38", _("Anti-CD38 antibody (such as daratumumab, isatuximab)")
     BISPECIFIC = (
         "bispecific",
-        _("Bispecific antibody (such as blinatumomab, teclistamab)"),
+        _("Bispecific antibody (such as blinatumomab, glofitamab, teclistamab)"),
+    )
+    CD19_DIRECTED = (
+        "cd19_directed",
+        _(
+            "Another treatment aimed at CD19 (such as blinatumomab, tafasitamab, "
+            "loncastuximab)"
+        ),
+    )
+    BCMA_DIRECTED = (
+        "bcma_directed",
+        _(
+            "Another treatment aimed at BCMA (such as teclistamab, elranatamab, "
+            "belantamab)"
+        ),
     )
     CAR_T = "car_t", _("CAR T-cell therapy")
     RADIATION = "radiation", _("Radiation")
@@ -75,6 +99,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "chemoimmunotherapy",
         "stem_cell_transplant",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -83,6 +108,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "chemoimmunotherapy",
         "stem_cell_transplant",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -93,6 +119,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "imid",
         "btki",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -103,6 +130,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "imid",
         "btki",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -113,6 +141,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "btki",
         "bcl2i",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -123,6 +152,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "btki",
         "bcl2i",
         "bispecific",
+        "cd19_directed",
         "car_t",
         "radiation",
         "other",
@@ -133,6 +163,7 @@ PRIOR_THERAPIES_BY_DISEASE = {
         "imid",
         "anti_cd38",
         "bispecific",
+        "bcma_directed",
         "car_t",
         "radiation",
         "other",
@@ -158,6 +189,10 @@ class YesNo(models.TextChoices):
 
 class PriorCarT(models.TextChoices):
     NONE = "none", _("I have not had CAR T-cell therapy")
+    TOO_EARLY = (
+        "too_early",
+        _("I had it recently: it is too early to tell"),
+    )
     RELAPSE_EARLY = (
         "relapse_early",
         _("It worked, then the cancer came back within 6 months"),
@@ -170,8 +205,19 @@ class PriorCarT(models.TextChoices):
     PARTIAL_RESPONSE = "partial_response", _("The cancer shrank but did not go away")
 
 
+# CAR T outcomes after which the cancer is still there: the second-CAR-T,
+# target-loss and other failure topics are about these, never about a patient
+# for whom it is too early to tell.
+AFTER_CAR_T_FAILED = (
+    PriorCarT.RELAPSE_EARLY,
+    PriorCarT.RELAPSE_LATE,
+    PriorCarT.NO_RESPONSE,
+    PriorCarT.PARTIAL_RESPONSE,
+)
+
+
 class Symptom(models.TextChoices):
-    FEVER = "fever", _("Fever of 100.4 °F (38 °C) or higher, or chills")
+    FEVER = "fever", _("Fever of 38 °C (100.4 °F) or higher, or chills")
     CONFUSION = "confusion", _("Confusion, or being very sleepy")
     TROUBLE_SPEAKING = "trouble_speaking", _("Trouble speaking or finding words")
     SEIZURE = "seizure", _("Seizure or shaking")

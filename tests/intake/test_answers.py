@@ -6,9 +6,10 @@ from intake.answers import AnswerError, Answers, parse_answers
 def test_missing_keys_take_the_not_asked_defaults():
     answers = parse_answers({"disease": "lbcl", "age": 50, "country": "us"})
     assert answers.country == "US"
-    assert answers.prior_lines == 0
+    # No answer is assumed: lines not given are not known, never 0.
+    assert answers.prior_lines == "unsure"
     assert answers.prior_car_t == "none"
-    assert answers.recent_infusion == "no"
+    assert answers.recent_infusion == ""
     assert not answers.urgent
 
 
@@ -63,13 +64,44 @@ def test_answers_that_are_not_asked_are_reset():
             "prior_therapies": ["chemoimmunotherapy"],
             "lenalidomide_refractory": "yes",
             "transplant_eligible": "no",
-            "symptoms": ["fever"],
+            "lbcl_subtype": "dlbcl",
         }
     )
     assert answers.prior_therapies == ()
     assert answers.lenalidomide_refractory == ""
     assert answers.transplant_eligible == ""
-    assert answers.symptoms == ()
+    assert answers.lbcl_subtype == "dlbcl"
+    assert parse_answers({"disease": "fl", "lbcl_subtype": "fl3b"}).lbcl_subtype == ""
+
+
+def test_a_symptom_is_kept_and_urgent_whatever_the_infusion_answer():
+    for infusion in ("yes", "no", ""):
+        answers = parse_answers({"recent_infusion": infusion, "symptoms": ["fever"]})
+        assert answers.symptoms == ("fever",)
+        assert answers.urgent
+
+
+def test_an_unknown_number_of_lines_still_asks_about_treatments():
+    answers = parse_answers(
+        {
+            "disease": "mm",
+            "prior_lines": "unsure",
+            "prior_therapies": ["pi", "car_t"],
+            "lenalidomide_refractory": "yes",
+            "prior_car_t": "too_early",
+        }
+    )
+    assert answers.prior_lines == "unsure"
+    assert answers.prior_car_t == "too_early"
+    # Lenalidomide-refractory implies an immunomodulatory drug was given.
+    assert answers.prior_therapies == ("pi", "imid", "car_t")
+
+
+def test_prior_lines_takes_a_number_or_unsure_and_names_both_when_wrong():
+    with pytest.raises(AnswerError) as error:
+        parse_answers({"prior_lines": "some"})
+    assert error.value.field == "prior_lines"
+    assert "unsure" in str(error.value)
 
 
 def test_lenalidomide_is_only_kept_for_treated_myeloma():
@@ -110,11 +142,12 @@ def test_target_loss_is_not_kept_without_a_prior_car_t():
         ("yes", ["fever"], True),
         ("yes", ["confusion", "seizure"], True),
         ("yes", ["none"], False),
-        ("no", ["fever"], False),
+        ("no", ["fever"], True),
+        ("no", ["none"], False),
         ("yes", [], False),
     ],
 )
-def test_urgent_means_a_recent_infusion_and_a_symptom(infusion, symptoms, urgent):
+def test_urgent_means_any_symptom_reported(infusion, symptoms, urgent):
     assert (
         parse_answers({"recent_infusion": infusion, "symptoms": symptoms}).urgent
         is urgent

@@ -32,7 +32,7 @@ def test_answering_creates_a_draft_with_an_unguessable_token(client, catalog):
 def test_a_missing_answer_is_a_field_error_and_saves_nothing(client, catalog):
     response = client.post("/start/", {})
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    assert "Please answer this question." in response.content.decode()
     assert Submission.objects.count() == 0
 
 

@@ -36,6 +36,7 @@ ANSWERS = {
     "recent_infusion": "no",
     "symptoms": [],
     "disease": "lbcl",
+    "lbcl_subtype": "dlbcl",
     "age": "58",
     "country": "US",
     "prior_lines": "2",
