@@ -484,3 +484,14 @@ class ContactForm(forms.Form):
                 _("Give an email or a phone number so a navigator can reach you.")
             )
         return data
+
+
+class LinkEmailForm(forms.Form):
+    """Where to send the private link, once; the address is not stored."""
+
+    email = forms.EmailField(
+        label=_("Email me my link"),
+        help_text=_("We send it once and do not keep your email address."),
+        max_length=254,
+        error_messages={"required": _("Type the email address to send the link to.")},
+    )

@@ -127,6 +127,9 @@ class Submission(models.Model):
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     completed_steps = models.JSONField(default=list, blank=True)
+    # How often the patient had their private link emailed (the address is
+    # never kept): a bound on what one link can send.
+    link_emails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     language = models.CharField(_("language"), max_length=10, default="en")
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False

@@ -146,3 +146,22 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
         ),
     ]
     return rows
+
+
+# The results page opens with the patient's own short list: a visit has time
+# for a handful of questions, most important first.
+SHORT_LIST_QUESTIONS = 8
+
+
+def short_questions(suggestions, limit: int = SHORT_LIST_QUESTIONS) -> list:
+    """The topics whose questions go on the short list: most important first,
+    each question once, at most `limit`."""
+    chosen, seen = [], set()
+    for match in suggestions.topics:
+        question = str(match.topic.question or "").strip()
+        if question and question not in seen:
+            seen.add(question)
+            chosen.append(match.topic)
+        if len(chosen) == limit:
+            break
+    return chosen

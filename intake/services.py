@@ -5,8 +5,10 @@ Each is atomic: a failed step leaves the draft as it was.
 
 from __future__ import annotations
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .answers import Answers, answers_from_stored
 from .models import CONSENT_VERSION, AuditEvent, Submission
@@ -142,3 +144,36 @@ def submission_delete(*, submission: Submission, ip_address: str | None) -> None
         ip_address=ip_address,
     )
     submission.delete()
+
+
+# One private link sends at most this many emails: enough for a typo or a
+# second device, too few to be worth abusing.
+LINK_EMAILS_PER_SUBMISSION = 3
+
+
+class LinkEmailsUsedUp(Exception):
+    """This link has been emailed as often as it may be."""
+
+
+@transaction.atomic
+def submission_email_link(
+    *, submission: Submission, email: str, link: str, retention_days: int
+) -> None:
+    """Email the patient their private link, once; the address is not stored.
+
+    Sent inside the transaction: if the mail server fails, the count is not
+    used up and the error reaches the caller.
+    """
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.link_emails_sent >= LINK_EMAILS_PER_SUBMISSION:
+        raise LinkEmailsUsedUp
+    locked.link_emails_sent += 1
+    locked.save(update_fields=["link_emails_sent"])
+    body = _(
+        "Here is the private link to your answers on CAR T Navigator:\n\n%(link)s\n\n"
+        "Anyone with this link can see your answers, so keep it private. "
+        "Unfinished answers are deleted after %(days)d days without a change; "
+        "finished ones stay until you delete them.\n\n"
+        "We sent this once, because you asked. We did not keep your email address."
+    ) % {"link": link, "days": retention_days}
+    send_mail(_("Your private link to CAR T Navigator"), body, None, [email])

@@ -34,6 +34,8 @@ from therapies.snapshot import (
 )
 from therapies.vocabulary import (
     AFTER_CAR_T_FAILED,
+    REGULATOR_COVERAGE,
+    PriorCarT,
     Regulator,
     regulator_for_country,
 )
@@ -89,6 +91,23 @@ class Suggestions:
     prices: tuple[PriceInfo, ...]
     trial_prices: tuple[PriceInfo, ...] = field(default=())
 
+    @property
+    def coverage(self) -> dict:
+        """What the catalog knows of approvals in the patient's country."""
+        status, checked = REGULATOR_COVERAGE.get(self.home_regulator, ("no_data", None))
+        return {
+            "country": self.answers.country or None,
+            "regulator": self.home_regulator,
+            "status": status,
+            "checked": checked,
+        }
+
+    @property
+    def recovering(self) -> bool:
+        """Just treated, too early to tell: the page is about recovery, and the
+        topics' rules leave the failure pathways out."""
+        return self.answers.prior_car_t == PriorCarT.TOO_EARLY
+
     def to_contract(self) -> dict:
         """The JSON object of the intake contract."""
         return {
@@ -143,6 +162,7 @@ class Suggestions:
                 }
                 for p in self.prices
             ],
+            "coverage": self.coverage,
         }
 
 
@@ -202,11 +222,13 @@ def _cautions(therapy: TherapyInfo, answers: Answers) -> tuple[str, ...]:
 def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
     # An indication's rules all name its disease, and neither a match nor a
     # near miss is possible without it: skip the others without evaluating.
+    # With no regulator for the country, we do not know what is approved
+    # there: what other regulators approved is shown, as options to ask about.
+    everywhere = answers.travel_abroad == "yes" or home is None
     considered = [
         i
         for i in catalog.indications
-        if i.disease == answers.disease
-        and (i.regulator == home or answers.travel_abroad == "yes")
+        if i.disease == answers.disease and (i.regulator == home or everywhere)
     ]
     considered.sort(
         key=lambda i: (
@@ -299,6 +321,10 @@ GENERAL_REASON = gettext_noop(
 NOTHING_FITS_REASON = gettext_noop(
     "No approved CAR T therapy has a label that fits your answers right now."
 )
+NO_DATA_REASON = gettext_noop(
+    "We do not have approval information for your country yet, so trials may "
+    "matter to you."
+)
 ELIGIBILITY_REASON = gettext_noop("You answered “%(answer)s” to: %(question)s")
 ANSWER_WORDS = {
     "yes": gettext_noop("yes"),
@@ -308,15 +334,16 @@ ANSWER_WORDS = {
 
 
 def _topics(
-    answers: Answers, catalog: Catalog, questions, *, therapy_fits: bool
+    answers: Answers, catalog: Catalog, questions, *, therapy_fits: bool, home
 ) -> tuple[TopicMatch, ...]:
     reasons: dict[str, list[str]] = {}
     language = get_language()
     general = cached_gettext(GENERAL_REASON, language)
+    nothing_fits = NOTHING_FITS_REASON if home else NO_DATA_REASON
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
         if met is None and topic.when_no_therapy_fits and not therapy_fits:
-            met = (cached_gettext(NOTHING_FITS_REASON, language),)
+            met = (cached_gettext(nothing_fits, language),)
         if met is None:
             continue
         reasons[topic.slug] = list(met) or [general]
@@ -398,7 +425,13 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
         home_regulator=home,
         therapies=therapies,
         not_yet=not_yet,
-        topics=_topics(answers, catalog, questions, therapy_fits=bool(therapies)),
+        topics=_topics(
+            answers,
+            catalog,
+            questions,
+            therapy_fits=any(not m.abroad for m in therapies),
+            home=home,
+        ),
         eligibility_questions=questions,
         centers=_centers(answers, catalog, set(slugs)),
         prices=prices,

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i/<str:token>/print/", views.print_view, name="print"),
     path("i/<str:token>/contact/", views.contact, name="contact"),
     path("i/<str:token>/delete/", views.delete, name="delete"),
+    path("i/<str:token>/email-link/", views.email_link, name="email_link"),
     path("i/<str:token>/<slug:slug>/", views.step, name="step"),
 ]

@@ -6,6 +6,10 @@ sent with `Cache-Control: no-store`, and POST bodies are kept out of error
 reports with `sensitive_post_parameters`.
 """
 
+import smtplib
+
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.db import router
 from django.http import Http404
@@ -23,9 +27,9 @@ from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
 from .answers import Answers, answers_from_stored
-from .forms import ContactForm, EligibilityForm
+from .forms import ContactForm, EligibilityForm, LinkEmailForm
 from .models import CONSENT_VERSION, Submission
-from .presentation import answer_rows
+from .presentation import answer_rows, short_questions
 from .steps import BY_SLUG, next_step, previous_step, progress
 from .suggestions import eligibility_questions, suggest
 
@@ -75,6 +79,20 @@ def _step_url(submission: Submission, slug: str) -> str:
     return reverse("intake:step", args=[submission.token, slug])
 
 
+def _resume_url(request, submission: Submission) -> str:
+    return request.build_absolute_uri(reverse("intake:resume", args=[submission.token]))
+
+
+def _link_context(request, submission: Submission | None) -> dict:
+    """What the "keep your link" box shows: the link, the email form, the rule."""
+    if submission is None:
+        return {"resume_url": None}
+    return {
+        "resume_url": _resume_url(request, submission),
+        "retention_days": settings.DRAFT_RETENTION_DAYS,
+    }
+
+
 def _form_for(step, answers: Answers, catalog, data=None, stored=None):
     """The step's form; pre-filled only with what the patient answered (`stored`)."""
     kwargs = {"answers": answers}
@@ -99,11 +117,7 @@ def _render_step(request, step, form, answers, catalog, submission=None, status=
             "total": total,
             "percent": round(100 * number / total),
             "previous_url": _step_url(submission, previous.slug) if previous else None,
-            "resume_url": request.build_absolute_uri(
-                reverse("intake:resume", args=[submission.token])
-            )
-            if submission
-            else None,
+            **_link_context(request, submission),
         },
         status=status,
     )
@@ -245,9 +259,7 @@ def review(request, token):
             "number": number,
             "total": total,
             "percent": 100,
-            "resume_url": request.build_absolute_uri(
-                reverse("intake:resume", args=[submission.token])
-            ),
+            **_link_context(request, submission),
         },
     )
 
@@ -257,15 +269,15 @@ def _results_context(request, submission):
     catalog = get_catalog(version=read_version(submission))
     # Lazy: the results page reads them only when its cached copy is out of date.
     answers = SimpleLazyObject(lambda: answers_from_stored(submission.answers))
+    suggestions = SimpleLazyObject(lambda: suggest(answers, catalog))
     return {
         "submission": submission,
         "answers": answers,
-        "suggestions": SimpleLazyObject(lambda: suggest(answers, catalog)),
+        "suggestions": suggestions,
+        "questions": SimpleLazyObject(lambda: short_questions(suggestions)),
         "rows": SimpleLazyObject(lambda: answer_rows(answers, catalog)),
         "catalog": catalog,
-        "resume_url": request.build_absolute_uri(
-            reverse("intake:resume", args=[submission.token])
-        ),
+        **_link_context(request, submission),
     }
 
 
@@ -290,7 +302,12 @@ def print_view(request, token):
     submission = _get_results_submission(token)
     if response := _submitted_or_redirect(submission):
         return response
-    return render(request, "intake/print.html", _results_context(request, submission))
+    context = _results_context(request, submission)
+    if request.GET.get("qr") == "1":
+        # Only when asked for: anyone who scans it can see the answers.
+        code = segno.make(context["resume_url"], error="m")
+        context["qr_code"] = code.svg_data_uri(scale=3, border=2)
+    return render(request, "intake/print.html", context)
 
 
 @never_cache
@@ -352,3 +369,39 @@ def delete(request, token):
 @require_safe
 def deleted(request):
     return render(request, "intake/deleted.html")
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_link(request, token):
+    """Email the patient their private link once; the address is not kept."""
+    submission = _get_submission(token)
+    context = {"submission": submission, **_link_context(request, submission)}
+    if request.method != "POST":
+        context["link_form"] = LinkEmailForm()
+        return render(request, "intake/email_link.html", context)
+    form = context["link_form"] = LinkEmailForm(request.POST)
+    if not form.is_valid():
+        return render(request, "intake/email_link.html", context, status=400)
+    try:
+        services.submission_email_link(
+            submission=submission,
+            email=form.cleaned_data["email"],
+            link=context["resume_url"],
+            retention_days=settings.DRAFT_RETENTION_DAYS,
+        )
+    except services.LinkEmailsUsedUp:
+        context["problem"] = _(
+            "This link has already been emailed %(count)d times, so we will not "
+            "send it again. Copy the link below instead."
+        ) % {"count": services.LINK_EMAILS_PER_SUBMISSION}
+        return render(request, "intake/email_link.html", context, status=429)
+    except (smtplib.SMTPException, OSError):
+        context["problem"] = _(
+            "We could not send the email just now. Copy the link below instead, "
+            "or try again later."
+        )
+        return render(request, "intake/email_link.html", context, status=503)
+    messages.success(request, _("We sent your link. Check your email."))
+    return redirect("intake:resume", submission.token)

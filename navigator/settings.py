@@ -299,6 +299,11 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_ALERT_EMAIL = env_str("COORDINATOR_ALERT_EMAIL")
+# A patient's request never waits long on a mail server.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Unfinished drafts nobody touched for this many days are deleted by
+# `purge_drafts` (run daily); patients are told so where their link is shown.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
 
 # Logs carry request lines and errors, never form bodies: the intake views are
 # wrapped in sensitive_post_parameters and nothing here logs request data.

@@ -240,6 +240,17 @@ EMA_COUNTRIES = frozenset(
 )
 
 
+# How much of each regulator's CAR T approvals the catalog holds, and when
+# that was last checked. `complete`: every approval as of the date; `partial`:
+# some, the list may be incomplete. (Until regulators become catalog data.)
+REGULATOR_COVERAGE = {
+    Regulator.FDA: ("complete", "2026-11-22"),
+    Regulator.EMA: ("partial", "2026-11-22"),
+    Regulator.NMPA: ("partial", "2026-11-22"),
+    Regulator.CDSCO: ("partial", "2026-11-22"),
+}
+
+
 def regulator_for_country(country: str) -> str | None:
     """The regulator whose approvals apply in `country`, or None if the catalog has none."""
     if country == "US":

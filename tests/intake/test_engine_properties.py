@@ -32,17 +32,20 @@ def test_every_suggested_therapy_meets_every_condition_of_one_route_of_its_indic
 
 @SETTINGS
 @given(data=answers_strategy)
-def test_no_therapy_from_another_regulator_appears_unless_the_patient_will_travel(
+def test_no_therapy_from_another_regulator_appears_unless_the_patient_will_travel_or_we_hold_no_data(
     catalog, data
 ):
     answers = parse_answers(data)
     result = suggest(answers, catalog)
     home = regulator_for_country(answers.country)
     for match in result.therapies:
-        if answers.travel_abroad != "yes":
+        if answers.travel_abroad != "yes" and home is not None:
             assert match.regulator == home
             assert not match.abroad
         assert match.abroad == (match.regulator != home)
+    if home is None:
+        assert result.coverage["status"] == "no_data"
+        assert result.coverage["regulator"] is None
 
 
 @SETTINGS

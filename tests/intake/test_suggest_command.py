@@ -103,3 +103,92 @@ def test_a_missing_file_exits_with_status_2(catalog, tmp_path):
             "suggest", "--answers", str(tmp_path / "nope.json"), stdout=io.StringIO()
         )
     assert info.value.returncode == 2
+
+
+MYELOMA_AFTER_ONE = {
+    "disease": "mm",
+    "age": 64,
+    "prior_lines": 1,
+    "relapse_status": "refractory",
+    "prior_therapies": ["pi", "imid"],
+    "lenalidomide_refractory": "yes",
+    "country": "US",
+    "caregiver": "yes",
+    "travel_abroad": "no",
+    "recent_infusion": "no",
+}
+
+
+@pytest.mark.parametrize(
+    "change,therapies,not_yet,topics_in,topics_out,urgent",
+    [
+        # Lines not known: a line-count condition is unknown, never met.
+        ({"prior_lines": "unsure"}, set(), {"carvykti"}, set(), set(), False),
+        # Lenalidomide-refractory implies an IMiD, ticked or not.
+        ({"prior_therapies": ["pi"]}, {"carvykti"}, set(), set(), set(), False),
+        # A symptom counts as urgent whatever the infusion answer.
+        (
+            {"recent_infusion": "no", "symptoms": ["fever"]},
+            {"carvykti"},
+            set(),
+            {"urgent-symptoms"},
+            set(),
+            True,
+        ),
+        (
+            {"symptoms": ["breathing"], "recent_infusion": ""},
+            {"carvykti"},
+            set(),
+            {"urgent-symptoms"},
+            set(),
+            True,
+        ),
+        # Just treated, too early to tell: no failure pathways.
+        (
+            {
+                "prior_lines": 2,
+                "prior_therapies": ["pi", "imid", "car_t"],
+                "prior_car_t": "too_early",
+            },
+            {"carvykti"},
+            set(),
+            set(),
+            {"second-car-t-infusion", "antigen-escape"},
+            False,
+        ),
+    ],
+)
+def test_the_version_2_codes_give_the_contract_answer(
+    catalog, tmp_path, change, therapies, not_yet, topics_in, topics_out, urgent
+):
+    result = run_suggest(tmp_path, {**MYELOMA_AFTER_ONE, **change})
+    assert {t["slug"] for t in result["therapies"]} == therapies
+    assert not_yet <= {t["slug"] for t in result["not_yet"]}
+    slugs = [t["slug"] for t in result["topics"]]
+    assert topics_in <= set(slugs)
+    assert not topics_out & set(slugs)
+    assert result["urgent"] is urgent
+    if urgent:
+        assert slugs[0] == "urgent-symptoms"
+
+
+def test_a_country_without_data_never_says_nothing_fits(catalog, tmp_path):
+    result = run_suggest(tmp_path, {**SECOND_LINE, "prior_lines": 2, "country": "BR"})
+    assert result["coverage"] == {
+        "country": "BR",
+        "regulator": None,
+        "status": "no_data",
+        "checked": None,
+    }
+    # Options approved elsewhere, each marked with its regulator.
+    assert result["therapies"]
+    assert all(t["regulator"] and t["abroad"] for t in result["therapies"])
+    reasons = " ".join(r for t in result["topics"] for r in t["reasons"])
+    assert "No approved CAR T therapy has a label that fits" not in reasons
+
+
+def test_the_coverage_names_the_regulator_of_the_country(catalog, tmp_path):
+    us = run_suggest(tmp_path, SECOND_LINE)["coverage"]
+    germany = run_suggest(tmp_path, {**SECOND_LINE, "country": "DE"})["coverage"]
+    assert (us["regulator"], us["status"]) == ("FDA", "complete")
+    assert (germany["regulator"], germany["status"]) == ("EMA", "partial")

@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from intake.models import Submission
@@ -28,8 +29,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            default="30d",
-            help="Age of the last change, e.g. 30d or 12h.",
+            default=f"{settings.DRAFT_RETENTION_DAYS}d",
+            help="Age of the last change, e.g. 30d or 12h (default: DRAFT_RETENTION_DAYS).",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Only count what would be deleted."
