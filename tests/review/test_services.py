@@ -4,8 +4,9 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from intake import review_services as rs
+from intake import alerts, audit, permissions
 from intake.models import AuditEvent, ReviewEvent
+from intake.review import services as rs
 from tests.factories import (
     URGENT_ANSWERS,
     CatalogEditorFactory,
@@ -29,7 +30,7 @@ def test_coordinators_are_active_users_with_the_permission(db, django_user_model
     CoordinatorFactory(is_active=False)
     CatalogEditorFactory()
     django_user_model.objects.create_superuser("root", "root@example.org", "pw")
-    assert list(rs.coordinator_users()) == [member]
+    assert list(permissions.coordinator_users()) == [member]
 
 
 def test_a_permission_granted_directly_also_makes_a_coordinator(db):
@@ -37,7 +38,7 @@ def test_a_permission_granted_directly_also_makes_a_coordinator(db):
 
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="review_submission"))
-    assert list(rs.coordinator_users()) == [user]
+    assert list(permissions.coordinator_users()) == [user]
 
 
 def test_the_urgent_alert_goes_to_every_coordinator_with_an_address(urgent):
@@ -45,14 +46,14 @@ def test_the_urgent_alert_goes_to_every_coordinator_with_an_address(urgent):
     CoordinatorFactory(email="b@example.org")
     CoordinatorFactory(email="")
     CatalogEditorFactory(email="editor@example.org")
-    assert rs.submission_notify_urgent(submission=urgent) == 2
+    assert alerts.submission_notify_urgent(submission=urgent) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
 
 
 def test_the_urgent_alert_holds_the_reference_and_a_link_only(urgent, settings):
     settings.SITE_URL = "https://navigator.example.org"
     CoordinatorFactory(email="a@example.org")
-    rs.submission_notify_urgent(submission=urgent)
+    alerts.submission_notify_urgent(submission=urgent)
     (message,) = mail.outbox
     assert urgent.reference in message.subject
     assert f"https://navigator.example.org/review/{urgent.reference}/" in message.body
@@ -74,29 +75,27 @@ def test_the_urgent_alert_is_written_in_the_sites_language(urgent):
 
     CoordinatorFactory(email="a@example.org")
     with translation.override("es"):
-        rs.submission_notify_urgent(submission=urgent)
+        alerts.submission_notify_urgent(submission=urgent)
     assert mail.outbox[0].subject.startswith("Urgent")
 
 
 def test_the_urgent_alert_falls_back_to_the_alert_address(urgent, settings):
     settings.COORDINATOR_ALERT_EMAIL = "alerts@example.org"
-    assert rs.submission_notify_urgent(submission=urgent) == 1
+    assert alerts.submission_notify_urgent(submission=urgent) == 1
     assert mail.outbox[0].to == ["alerts@example.org"]
 
 
 def test_without_any_address_it_logs_the_reference_only(urgent, settings, caplog):
     settings.COORDINATOR_ALERT_EMAIL = ""
-    assert rs.submission_notify_urgent(submission=urgent) == 0
+    assert alerts.submission_notify_urgent(submission=urgent) == 0
     assert urgent.reference in caplog.text
     assert "Pat Example" not in caplog.text
 
 
 def test_a_mail_failure_is_logged_not_raised(urgent, caplog):
     CoordinatorFactory(email="a@example.org")
-    with mock.patch(
-        "intake.review_services.send_mass_mail", side_effect=OSError("down")
-    ):
-        assert rs.submission_notify_urgent(submission=urgent) == 0
+    with mock.patch("intake.alerts.send_mass_mail", side_effect=OSError("down")):
+        assert alerts.submission_notify_urgent(submission=urgent) == 0
     assert "could not be sent" in caplog.text
     assert "Pat Example" not in caplog.text
 
@@ -198,11 +197,11 @@ def test_only_coordinators_can_be_assigned(db):
 def test_the_client_address_is_remote_addr_when_it_is_an_address(
     rf, remote_addr, stored
 ):
-    assert rs.client_ip(rf.get("/", REMOTE_ADDR=remote_addr)) == stored
+    assert audit.client_ip(rf.get("/", REMOTE_ADDR=remote_addr)) == stored
 
 
 def test_the_audit_detail_is_cut_to_fit(db):
-    event = rs.audit_event_create(
+    event = audit.audit_event_create(
         user=None, action="export", ip_address=None, detail="q=" + "x" * 500
     )
     assert len(event.detail) == 200
@@ -230,7 +229,7 @@ def test_a_failed_coordinator_lookup_does_not_lose_the_urgent_alert(
     from django.core import mail
     from django.db import OperationalError
 
-    from intake import review_services, services
+    from intake import services
     from tests.factories import CoordinatorFactory
 
     CoordinatorFactory(email="nurse@example.org")
@@ -246,7 +245,7 @@ def test_a_failed_coordinator_lookup_does_not_lose_the_urgent_alert(
     )
     with (
         mock.patch.object(
-            review_services, "coordinator_users", side_effect=OperationalError("down")
+            alerts, "coordinator_users", side_effect=OperationalError("down")
         ),
         django_capture_on_commit_callbacks(execute=True),
     ):
