@@ -357,8 +357,9 @@ FILTER_SHAPES = [
 def test_every_kind_of_filter_pages_through_what_the_export_lists(
     coordinator_client, coordinator, monkeypatch, filters
 ):
-    # The page compiles its query once per kind of filter; the export builds
-    # it anew each time. A filter that the two read differently shows here.
+    # The page reads keyset pages (after a cursor, urgent rows apart); the
+    # export reads the filtered queue at once. A filter the two read
+    # differently shows here.
     monkeypatch.setattr("intake.review.queries.PAGE_SIZE", 2)
     now = timezone.now()
     other = CoordinatorFactory(username="other")
@@ -396,7 +397,7 @@ def test_every_kind_of_filter_pages_through_what_the_export_lists(
 
 
 def test_queue_rows_are_written_in_the_active_language(coordinator):
-    # The rows' fixed words are kept per language: each language gets its own.
+    # The rows' fixed words are translated for each page: each language gets its own.
     SubmissionFactory()
     rows, _next = queue_page({}, coordinator)
     now = timezone.now()
