@@ -43,12 +43,12 @@ def deep_cursor(filters: dict, user, depth: float = DEPTH) -> str:
     from django.utils import timezone
 
     from intake.models import Submission
-    from intake.review_forms import QueueFilterForm
-    from intake.review_queries import Cursor, _filtered
+    from intake.review.forms import QueueFilterForm
+    from intake.review.queries import Cursor
 
     form = QueueFilterForm(filters)
     form.is_valid()
-    queryset = _filtered(Submission.objects.queue(), form.applied(), user)
+    queryset = Submission.objects.queue().filtered(user=user, **form.applied())
     total = queryset.count()
     if total >= 2:
         row = queryset.values_list("urgent", "contact_requested_at", "pk")[

@@ -10,8 +10,8 @@ coordinator's look does.
 
 from django.contrib import admin
 
+from .audit import audit_event_create, client_ip
 from .models import AuditEvent, ReviewEvent, Submission
-from .review_services import audit_event_create, client_ip
 
 
 class SuperuserReadOnly:

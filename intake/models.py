@@ -6,6 +6,7 @@ never by its sequential id. Coordinators see a submission only once the patient
 submitted it and asked to be contacted.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -30,6 +31,21 @@ def new_reference() -> str:
     return "CT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+# What a row of the coordinators' queue shows (and the queue's indexes carry).
+QUEUE_ROW_FIELDS = (
+    "reference",
+    "urgent",
+    "disease",
+    "prior_lines",
+    "relapse_status",
+    "contact_requested_at",
+    "review_status",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
 class SubmissionQuerySet(models.QuerySet):
     def visible_to_coordinators(self):
         return self.filter(stage=Submission.Stage.SUBMITTED, contact_requested=True)
@@ -39,7 +55,61 @@ class SubmissionQuerySet(models.QuerySet):
         return (
             self.visible_to_coordinators()
             .select_related("assignee")
+            .only(*QUEUE_ROW_FIELDS)
             .order_by("-urgent", "contact_requested_at", "id")
+        )
+
+    def filtered(
+        self,
+        *,
+        user=None,
+        status: str = "",
+        disease: str | None = None,
+        urgent: str | None = None,
+        assigned: str | None = None,
+        waiting: int | None = None,
+        q: str | None = None,
+    ):
+        """The queue's filters, as the coordinators' filter form gives them.
+
+        Closed requests are left out unless a status asks for them ("all" for
+        every status) or a reference is looked up. `urgent` is "yes" or "no",
+        `assigned` "me" (`user`) or "none", `waiting` more than that many days.
+        """
+        queryset = self
+        if status == "" and not q:
+            queryset = queryset.exclude(review_status=Submission.ReviewStatus.CLOSED)
+        elif status not in ("", "all"):
+            queryset = queryset.filter(review_status=status)
+        if disease is not None:
+            queryset = queryset.filter(disease=disease)
+        if urgent is not None:
+            queryset = queryset.filter(urgent=urgent == "yes")
+        if assigned == "me":
+            queryset = queryset.filter(assignee=user)
+        elif assigned == "none":
+            queryset = queryset.filter(assignee__isnull=True)
+        if waiting is not None:
+            since = timezone.now() - datetime.timedelta(days=waiting)
+            queryset = queryset.filter(contact_requested_at__lt=since)
+        if q:
+            queryset = queryset.filter(reference=q)
+        return queryset
+
+    def after(self, cursor):
+        """The queue's rows after `cursor` (its `urgent`, `at` and `pk`: a
+        position in the queue's order), with the cursor's urgency.
+
+        `urgent` is a boolean, so "after" is an equality on it plus a range on
+        (contact_requested_at, id), which the queue's indexes serve as an index
+        condition. An "(...) OR NOT urgent" in the same query would not be:
+        PostgreSQL would walk and discard every urgent row before the position.
+        The rows of the other urgency are `filter(urgent=False)`.
+        """
+        at = cursor.at
+        return self.filter(
+            Q(urgent=cursor.urgent, contact_requested_at__gte=at)
+            & (Q(contact_requested_at__gt=at) | Q(pk__gt=cursor.pk))
         )
 
     def abandoned_drafts(self, older_than):
@@ -48,7 +118,7 @@ class SubmissionQuerySet(models.QuerySet):
         )
 
 
-# The coordinators' queue (see review_queries.py): every combination of its
+# The coordinators' queue (see intake/review/queries.py): every combination of its
 # equality filters (status, disease, assignee) has an index that leads with
 # exactly those columns, then the queue order. A combination that matches few
 # rows or none ("new" and assigned to me) is then a short index range, where

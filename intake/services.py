@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .alerts import submission_notify_urgent
 from .answers import Answers, answers_from_stored
+from .audit import audit_event_create
 from .models import CONSENT_VERSION, AuditEvent, Submission
 from .steps import INVALIDATES
 
@@ -124,8 +126,6 @@ def submission_request_contact(
     locked.consent_version = CONSENT_VERSION
     locked.save()
     if locked.urgent and locked.urgent_alerted_at is None:
-        from .review_services import submission_notify_urgent
-
         # robust: the request is saved; a failed alert must not turn into an error
         # page, and it is sent again on the next request until it goes out.
         transaction.on_commit(
@@ -137,10 +137,10 @@ def submission_request_contact(
 @transaction.atomic
 def submission_delete(*, submission: Submission, ip_address: str | None) -> None:
     """Delete the patient's answers for good; the audit trail keeps only identifiers."""
-    AuditEvent.objects.create(
+    audit_event_create(
+        user=None,
         action=AuditEvent.Action.DELETE,
-        submission_id=submission.pk,
-        reference=submission.reference,
+        submission=submission,
         ip_address=ip_address,
     )
     submission.delete()

@@ -11,7 +11,6 @@ import smtplib
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.db import router
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
-from navigator.statements import Statement
 from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
 from .answers import Answers, answers_from_stored
+from .audit import client_ip
 from .forms import ContactForm, EligibilityForm, LinkEmailForm
 from .models import CONSENT_VERSION, Submission
 from .presentation import answer_rows, short_questions
@@ -35,21 +34,10 @@ from .suggestions import eligibility_questions, suggest
 
 # What the results and print pages read of a submission (the rest is the
 # engine's, from the answers): loading only these took a third off the query.
-# They are the pages patients come back to, so the statement also reads the
-# catalog version (one query less) and is compiled once per process
-# (navigator/statements.py).
+# They are the pages patients come back to, so the same query also reads the
+# catalog version (one query less).
 RESULTS_FIELDS = ("token", "stage", "answers", "contact_requested", "reference")
 TOKEN_MAX = 64  # longer is no token of ours: a 404 without a query
-
-
-def _results_submission(alias, token):
-    submissions = Submission.objects.using(alias).only(*RESULTS_FIELDS)
-    return submissions.annotate(**version_columns()).filter(token=token)
-
-
-_RESULTS_SUBMISSION = Statement(
-    _results_submission, token="stand-in-for-a-resume-token"
-)
 
 
 def _get_submission(token: str) -> Submission:
@@ -63,14 +51,10 @@ def _get_results_submission(token: str) -> Submission:
     """As _get_submission, with only RESULTS_FIELDS loaded."""
     if len(token) > TOKEN_MAX:
         raise Http404
-    submission = _RESULTS_SUBMISSION.first(router.db_for_read(Submission), token=token)
-    if submission is None:
-        raise Http404
-    return submission
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return get_object_or_404(
+        Submission.objects.only(*RESULTS_FIELDS).annotate(**version_columns()),
+        token=token,
+    )
 
 
 def _step_url(submission: Submission, slug: str) -> str:
@@ -265,7 +249,7 @@ def review(request, token):
 
 
 def _results_context(request, submission):
-    # The submission was read with the catalog version (_RESULTS_SUBMISSION).
+    # The submission was read with the catalog version (_get_results_submission).
     catalog = get_catalog(version=read_version(submission))
     # Lazy: the results page reads them only when its cached copy is out of date.
     answers = SimpleLazyObject(lambda: answers_from_stored(submission.answers))
@@ -359,9 +343,7 @@ def contact(request, token):
 def delete(request, token):
     submission = _get_submission(token)
     if request.method == "POST":
-        services.submission_delete(
-            submission=submission, ip_address=_client_ip(request)
-        )
+        services.submission_delete(submission=submission, ip_address=client_ip(request))
         return redirect("intake:deleted")
     return render(request, "intake/delete.html", {"submission": submission})
 

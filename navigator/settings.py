@@ -224,8 +224,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
 }
-# Django's database sessions, read with a statement compiled once per process.
-SESSION_ENGINE = "navigator.sessions"
+# Django's database sessions: coordinators' sign-ins live in the database,
+# backed up and restored with everything else.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Signed-in sessions end after 30 minutes idle or 12 hours in all (see
 # intake/middleware.py for why); the cookie never outlives the absolute limit.
 SESSION_IDLE_LIMIT = 30 * 60

@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("review/", include("intake.review_urls")),
+    path("review/", include("intake.review.urls")),
     # Coordinators sign in here (staff and superusers may use the admin's page);
     # django-axes throttles both. Logout is POST only.
     path(

@@ -63,4 +63,4 @@ def test_a_session_naming_no_user_or_a_malformed_one_is_anonymous(db):
     assert backend.get_user("not-a-number") is None
     coordinator = CoordinatorFactory()
     user = backend.get_user(str(coordinator.pk))  # as the session stores it
-    assert user == coordinator and user._can_review
+    assert user == coordinator and user.may_review

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from intake.models import AuditEvent, ReviewEvent, Submission
-from intake.review_services import TRANSITIONS
+from intake.review.services import TRANSITIONS
 from tests.factories import SubmissionFactory
 from tests.review.conftest import login_redirect
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 
 from intake.answers import parse_answers
 from intake.models import ReviewEvent, Submission
-from intake.review_services import TRANSITIONS, can_review
+from intake.permissions import can_review
+from intake.review.services import TRANSITIONS
 
 
 def run(*args, **kwargs) -> str:

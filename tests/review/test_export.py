@@ -4,7 +4,7 @@ import io
 import pytest
 
 from intake.models import AuditEvent
-from intake.review import csv_safe
+from intake.review.export import csv_safe
 from tests.factories import URGENT_ANSWERS, SubmissionFactory
 from tests.review.conftest import login_redirect
 
@@ -119,8 +119,8 @@ def test_csv_safe_prefixes_a_quote_only_where_needed(value, safe):
 
 def test_the_stream_comes_in_chunks_of_whole_lines(db):
     from intake.models import Submission
-    from intake.review import _csv_lines
+    from intake.review.export import csv_lines
 
     SubmissionFactory.create_batch(5)
-    chunks = list(_csv_lines(Submission.objects.queue(), lines_per_chunk=2))
+    chunks = list(csv_lines(Submission.objects.queue(), lines_per_chunk=2))
     assert [chunk.count("\r\n") for chunk in chunks] == [1, 2, 2, 1]

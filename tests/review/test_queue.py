@@ -7,9 +7,9 @@ import time_machine
 from django.utils import timezone, translation
 
 from intake.models import AuditEvent, Submission
-from intake.review_queries import _rows
-from intake.review_rows import queue_rows
-from intake.review_services import forget_status_counts
+from intake.review.queries import queue_page
+from intake.review.rows import queue_rows
+from intake.review.services import forget_status_counts
 from tests.factories import (
     URGENT_ANSWERS,
     CoordinatorFactory,
@@ -154,7 +154,7 @@ def test_it_counts_requests_per_status(coordinator_client):
 
 
 def test_it_caps_the_counts_so_they_stay_cheap(coordinator_client, monkeypatch):
-    monkeypatch.setattr("intake.review_queries.COUNT_CAP", 2)
+    monkeypatch.setattr("intake.review.queries.COUNT_CAP", 2)
     SubmissionFactory.create_batch(3)
     SubmissionFactory(review_status="contacted")
     response = coordinator_client.get(URL)
@@ -193,7 +193,7 @@ def test_it_explains_filters_it_cannot_use_instead_of_failing(
 def test_it_pages_through_the_queue_by_keyset(
     coordinator_client, monkeypatch, page_size
 ):
-    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", page_size)
+    monkeypatch.setattr("intake.review.queries.PAGE_SIZE", page_size)
     now = timezone.now()
 
     def made(hours_ago, **kwargs):
@@ -228,9 +228,9 @@ def test_its_query_count_does_not_grow_with_the_queue(
     SubmissionFactory.create_batch(count, assignee=coordinator)
     coordinator_client.get(URL)  # the first request starts the session clocks
     forget_status_counts()
-    # session, user with their review permission, one page of rows, the five
-    # capped status counts in one statement
-    with django_assert_num_queries(4):
+    # session, user with their review permission, one page of rows, and one
+    # capped count per status (five)
+    with django_assert_num_queries(8):
         response = coordinator_client.get(URL)
     assert len(response.context["rows"]) == min(count, 50)
 
@@ -243,7 +243,7 @@ def test_looking_at_the_queue_writes_no_audit_record(coordinator_client, submiss
 def test_a_page_past_the_last_urgent_row_takes_one_more_query(
     coordinator_client, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", 2)
+    monkeypatch.setattr("intake.review.queries.PAGE_SIZE", 2)
     SubmissionFactory.create_batch(3, answer_overrides=URGENT_ANSWERS)
     SubmissionFactory.create_batch(3)
     first = coordinator_client.get(URL)  # also starts the session clocks
@@ -291,7 +291,7 @@ def test_a_status_change_shows_in_the_counts_at_once(
 def test_waiting_filter_keeps_urgent_first_across_pages(
     coordinator_client, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", 2)
+    monkeypatch.setattr("intake.review.queries.PAGE_SIZE", 2)
     now = timezone.now()
 
     def made(days_ago, **kwargs):
@@ -357,9 +357,10 @@ FILTER_SHAPES = [
 def test_every_kind_of_filter_pages_through_what_the_export_lists(
     coordinator_client, coordinator, monkeypatch, filters
 ):
-    # The page compiles its query once per kind of filter; the export builds
-    # it anew each time. A filter that the two read differently shows here.
-    monkeypatch.setattr("intake.review_queries.PAGE_SIZE", 2)
+    # The page reads keyset pages (after a cursor, urgent rows apart); the
+    # export reads the filtered queue at once. A filter the two read
+    # differently shows here.
+    monkeypatch.setattr("intake.review.queries.PAGE_SIZE", 2)
     now = timezone.now()
     other = CoordinatorFactory(username="other")
     for n in range(14):
@@ -396,9 +397,9 @@ def test_every_kind_of_filter_pages_through_what_the_export_lists(
 
 
 def test_queue_rows_are_written_in_the_active_language(coordinator):
-    # The rows' fixed words are kept per language: each language gets its own.
+    # The rows' fixed words are translated for each page: each language gets its own.
     SubmissionFactory()
-    rows = _rows({}, coordinator)
+    rows, _next = queue_page({}, coordinator)
     now = timezone.now()
     with translation.override("es"):
         spanish = queue_rows(rows, now)

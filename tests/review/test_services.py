@@ -1,123 +1,16 @@
+"""The coordinators' writes: conditional on the revision, audited, logged without health data."""
+
 import logging
-from unittest import mock
 
 import pytest
-from django.core import mail
 
-from intake import review_services as rs
 from intake.models import AuditEvent, ReviewEvent
+from intake.review import services as rs
 from tests.factories import (
-    URGENT_ANSWERS,
     CatalogEditorFactory,
     CoordinatorFactory,
     SubmissionFactory,
-    UserFactory,
 )
-
-
-@pytest.fixture
-def urgent(db):
-    return SubmissionFactory(
-        answer_overrides=URGENT_ANSWERS,
-        contact_name="Pat Example",
-        contact_phone="+1 202 555 0142",
-    )
-
-
-def test_coordinators_are_active_users_with_the_permission(db, django_user_model):
-    member = CoordinatorFactory()
-    CoordinatorFactory(is_active=False)
-    CatalogEditorFactory()
-    django_user_model.objects.create_superuser("root", "root@example.org", "pw")
-    assert list(rs.coordinator_users()) == [member]
-
-
-def test_a_permission_granted_directly_also_makes_a_coordinator(db):
-    from django.contrib.auth.models import Permission
-
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="review_submission"))
-    assert list(rs.coordinator_users()) == [user]
-
-
-def test_the_urgent_alert_goes_to_every_coordinator_with_an_address(urgent):
-    CoordinatorFactory(email="a@example.org")
-    CoordinatorFactory(email="b@example.org")
-    CoordinatorFactory(email="")
-    CatalogEditorFactory(email="editor@example.org")
-    assert rs.submission_notify_urgent(submission=urgent) == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
-
-
-def test_the_urgent_alert_holds_the_reference_and_a_link_only(urgent, settings):
-    settings.SITE_URL = "https://navigator.example.org"
-    CoordinatorFactory(email="a@example.org")
-    rs.submission_notify_urgent(submission=urgent)
-    (message,) = mail.outbox
-    assert urgent.reference in message.subject
-    assert f"https://navigator.example.org/review/{urgent.reference}/" in message.body
-    text = message.subject + message.body
-    for secret in (
-        "Pat Example",
-        "+1 202 555 0142",
-        urgent.contact_email,
-        "fever",
-        "lymphoma",
-        "infusion",
-        urgent.token,
-    ):
-        assert secret not in text
-
-
-def test_the_urgent_alert_is_written_in_the_sites_language(urgent):
-    from django.utils import translation
-
-    CoordinatorFactory(email="a@example.org")
-    with translation.override("es"):
-        rs.submission_notify_urgent(submission=urgent)
-    assert mail.outbox[0].subject.startswith("Urgent")
-
-
-def test_the_urgent_alert_falls_back_to_the_alert_address(urgent, settings):
-    settings.COORDINATOR_ALERT_EMAIL = "alerts@example.org"
-    assert rs.submission_notify_urgent(submission=urgent) == 1
-    assert mail.outbox[0].to == ["alerts@example.org"]
-
-
-def test_without_any_address_it_logs_the_reference_only(urgent, settings, caplog):
-    settings.COORDINATOR_ALERT_EMAIL = ""
-    assert rs.submission_notify_urgent(submission=urgent) == 0
-    assert urgent.reference in caplog.text
-    assert "Pat Example" not in caplog.text
-
-
-def test_a_mail_failure_is_logged_not_raised(urgent, caplog):
-    CoordinatorFactory(email="a@example.org")
-    with mock.patch(
-        "intake.review_services.send_mass_mail", side_effect=OSError("down")
-    ):
-        assert rs.submission_notify_urgent(submission=urgent) == 0
-    assert "could not be sent" in caplog.text
-    assert "Pat Example" not in caplog.text
-
-
-def test_asking_to_be_contacted_when_urgent_alerts_the_coordinators(
-    make_submission, django_capture_on_commit_callbacks
-):
-    from intake import services
-
-    CoordinatorFactory(email="a@example.org")
-    submission = make_submission(URGENT_ANSWERS, submitted=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submission_request_contact(
-            submission=submission,
-            name="Pat Example",
-            email="pat@example.org",
-            phone="",
-            preferred_language="en",
-            preferred_time="",
-        )
-    assert len(mail.outbox) == 1
 
 
 def test_a_change_at_a_stale_revision_raises_and_writes_nothing(db):
@@ -186,28 +79,6 @@ def test_only_coordinators_can_be_assigned(db):
         )
 
 
-@pytest.mark.parametrize(
-    ("remote_addr", "stored"),
-    [
-        ("203.0.113.5", "203.0.113.5"),
-        ("2001:db8::1", "2001:db8::1"),
-        ("", None),
-        ("junk", None),
-    ],
-)
-def test_the_client_address_is_remote_addr_when_it_is_an_address(
-    rf, remote_addr, stored
-):
-    assert rs.client_ip(rf.get("/", REMOTE_ADDR=remote_addr)) == stored
-
-
-def test_the_audit_detail_is_cut_to_fit(db):
-    event = rs.audit_event_create(
-        user=None, action="export", ip_address=None, detail="q=" + "x" * 500
-    )
-    assert len(event.detail) == 200
-
-
 def test_service_logs_hold_no_note_text(db, caplog):
     caplog.set_level(logging.DEBUG)
     submission = SubmissionFactory()
@@ -220,42 +91,3 @@ def test_service_logs_hold_no_note_text(db, caplog):
         ip_address=None,
     )
     assert "myeloma" not in caplog.text
-
-
-def test_a_failed_coordinator_lookup_does_not_lose_the_urgent_alert(
-    make_submission, django_capture_on_commit_callbacks
-):
-    from unittest import mock
-
-    from django.core import mail
-    from django.db import OperationalError
-
-    from intake import review_services, services
-    from tests.factories import CoordinatorFactory
-
-    CoordinatorFactory(email="nurse@example.org")
-    submission = make_submission(
-        {"recent_infusion": "yes", "symptoms": ["fever"]}, submitted=True
-    )
-    contact = dict(
-        name="Pat",
-        email="p@example.org",
-        phone="",
-        preferred_language="en",
-        preferred_time="",
-    )
-    with (
-        mock.patch.object(
-            review_services, "coordinator_users", side_effect=OperationalError("down")
-        ),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        services.submission_request_contact(submission=submission, **contact)
-    submission.refresh_from_db()
-    assert submission.contact_requested
-    assert submission.urgent_alerted_at is None
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submission_request_contact(submission=submission, **contact)
-    submission.refresh_from_db()
-    assert submission.urgent_alerted_at is not None
-    assert [m.to for m in mail.outbox] == [["nurse@example.org"]]

@@ -1,13 +1,10 @@
-"""The session store reads sessions with a statement compiled once per process."""
+"""Coordinators' sessions are Django's database sessions."""
 
 import datetime
 
-import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
-
-from navigator.sessions import SessionStore
-from navigator.statements import Statement
 
 URL = "/review/"
 
@@ -41,14 +38,3 @@ def test_a_session_saved_is_read_back(db):
     store["answer"] = 42
     store.save()
     assert SessionStore(store.session_key).load() == {"answer": 42}
-
-
-def test_a_stand_in_must_be_exactly_one_parameter(db):
-    twice = Statement(
-        lambda alias, key: Session.objects.using(alias).filter(
-            session_key=key, session_data=key
-        ),
-        key="same",
-    )
-    with pytest.raises(ValueError, match="one parameter"):
-        twice.first("default", key="x")

@@ -72,6 +72,7 @@ RULES = {
     "intake:print": ("get", everyone(200), everyone(404)),
     "intake:contact": ("get", everyone(200), everyone(404)),
     "intake:delete": ("get", everyone(200), everyone(404)),
+    "intake:email_link": ("get", everyone(200), everyone(404)),
     "intake:step": ("get", everyone(200), everyone(404)),
 }
 # The admin's own pages are Django's to test; these two stand for them.

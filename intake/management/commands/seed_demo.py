@@ -25,7 +25,7 @@ from intake.models import (
     ReviewEvent,
     Submission,
 )
-from intake.review_services import coordinator_users
+from intake.permissions import coordinator_users
 from therapies.vocabulary import prior_therapies_for
 
 BATCH = 5000

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from therapies.vocabulary import DiseaseCode, RelapseStatus
 
-from .models import Submission
-from .review_services import CLOSE_REASON_MAX, NOTE_MAX, coordinator_users
+from ..models import Submission
+from ..permissions import coordinator_users
+from .services import CLOSE_REASON_MAX, NOTE_MAX
 
 Status = Submission.ReviewStatus
 REFERENCE_MAX = 12

@@ -7,25 +7,21 @@ a 404. Pages that show a submission are sent with `Cache-Control: no-store`.
 Every look at a submission, every change and every export writes exactly one
 audit record (identifiers only).
 
-The forms live in review_forms.py, the queue's queries in review_queries.py
-(its rows written in review_rows.py), the dashboard's in review_metrics.py.
+The forms live in forms.py, the queue's reads in queries.py (its rows written
+in rows.py), the dashboard's in metrics.py, the CSV in export.py and the
+writes in services.py.
 """
 
 from __future__ import annotations
-
-import csv
-import datetime
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -34,10 +30,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from therapies.snapshot import get_catalog
 
-from .answers import answers_from_stored
-from .models import AuditEvent, ReviewEvent, Submission
-from .presentation import answer_rows
-from .review_forms import (
+from ..answers import answers_from_stored
+from ..audit import audit_event_create, client_ip
+from ..models import AuditEvent, ReviewEvent, Submission
+from ..permissions import can_review
+from ..presentation import answer_rows
+from ..suggestions import suggest
+from .export import csv_lines
+from .forms import (
     REFERENCE_MAX,
     AssignForm,
     NoteForm,
@@ -45,30 +45,21 @@ from .review_forms import (
     StatusForm,
     person_name,
 )
-from .review_metrics import _dashboard
-from .review_queries import (
-    _filtered,
-    _open_count,
-    _page,
-    _shown_count,
-    _status_counts,
-)
-from .review_rows import queue_rows
-from .review_services import (
+from .metrics import dashboard
+from .queries import Cursor, open_count, queue_page, shown_count, status_counts
+from .rows import queue_rows
+from .services import (
+    STATUS_COUNTS_KEY,
     SubmissionConflict,
     TransitionNotAllowed,
     allowed_transitions,
-    audit_event_create,
-    can_review,
-    client_ip,
     submission_add_note,
     submission_assign,
     submission_change_status,
 )
-from .suggestions import suggest
 
 Status = Submission.ReviewStatus
-METRICS_KEY = "metrics-dashboard"
+COUNTS_TTL = 10
 METRICS_TTL = 60
 
 # Access helpers ---------------------------------------------------------------
@@ -108,21 +99,46 @@ def _bound_filter_form(request) -> QueueFilterForm:
     return form
 
 
+def _cursor(request) -> Cursor | None:
+    """Where the page starts: the `after` cursor, or None for the first page."""
+    raw = request.GET.get("after", "")
+    if not raw:
+        return None
+    try:
+        return Cursor.decode(raw)
+    except (ValueError, OverflowError):
+        messages.warning(
+            request, _("That page link was not valid: here is the first page.")
+        )
+        return None
+
+
+def _page_urls(request, next_cursor: Cursor | None) -> dict:
+    """The next page's and the first page's addresses, with the same filters."""
+    filters = {k: v for k, v in request.GET.items() if k != "after"}
+    return {
+        "next_url": f"?{urlencode({**filters, 'after': next_cursor.encode()})}"
+        if next_cursor
+        else None,
+        "first_url": f"?{urlencode(filters)}" if "after" in request.GET else None,
+    }
+
+
+def _status_counts() -> dict[str, int]:
+    """The same for every coordinator, and each page of the queue shows them:
+    a process keeps them COUNTS_TTL seconds; a status change made in this
+    process drops them (`services.forget_status_counts`)."""
+    return cache.get_or_set(STATUS_COUNTS_KEY, status_counts, COUNTS_TTL)
+
+
 @never_cache
 @require_safe
 @login_required
 def queue(request):
     _require_coordinator(request)
-    if any(name in request.GET for name in QueueFilterForm.base_fields):
-        form = _bound_filter_form(request)
-        filters = form.applied()
-    else:
-        # Nothing to validate: the form is only drawn, and only when its cached
-        # copy is missing (building it cost 0.4 ms of the most visited page).
-        form, filters = SimpleLazyObject(lambda: QueueFilterForm(request.GET)), {}
-    rows, next_cursor = _page(
-        filters, request.user, request.GET.get("after", ""), request
-    )
+    form = _bound_filter_form(request)
+    filters = form.applied()
+    rows, next_cursor = queue_page(filters, request.user, _cursor(request))
     counts = _status_counts()
     return render(
         request,
@@ -132,25 +148,12 @@ def queue(request):
             "rows": rows,
             "row_html": queue_rows(rows, timezone.now()),
             "status_counts": [
-                (code, label, _shown_count(counts[code]))
+                (code, label, shown_count(counts[code]))
                 for code, label in Status.choices
             ],
-            "open_count": _open_count(counts),
-            "next_url": f"?{urlencode({**request.GET.dict(), 'after': next_cursor})}"
-            if next_cursor
-            else None,
-            "first_url": f"?{urlencode({k: v for k, v in request.GET.items() if k != 'after'})}"
-            if request.GET.get("after")
-            else None,
+            "open_count": open_count(counts),
+            **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
-            # Everything the filter form shows depends on these alone.
-            "filter_key": urlencode(
-                [
-                    (name, request.GET.getlist(name))
-                    for name in QueueFilterForm.base_fields
-                ],
-                doseq=True,
-            ),
             "section": "queue",
         },
     )
@@ -336,59 +339,6 @@ def _form_problem(form: forms.Form) -> str:
 
 # Export ---------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    ("reference", "reference"),
-    ("status", "review_status"),
-    ("urgent", "urgent"),
-    ("disease", "disease"),
-    ("prior_lines", "prior_lines"),
-    ("relapse_status", "relapse_status"),
-    ("country", "country"),
-    ("contact_requested_at", "contact_requested_at"),
-    ("first_contacted_at", "first_contacted_at"),
-    ("assignee", "assignee__username"),
-    ("name", "contact_name"),
-    ("email", "contact_email"),
-    ("phone", "contact_phone"),
-    ("preferred_language", "contact_language"),
-    ("preferred_time", "contact_time"),
-    ("consent_version", "consent_version"),
-)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_lines(queryset: QuerySet, lines_per_chunk: int = 500):
-    """The CSV in chunks of a few hundred lines: flat memory at any size, and
-    far fewer writes to the socket than one per line."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([header for header, _field in EXPORT_COLUMNS])
-    fields = [field for _header, field in EXPORT_COLUMNS]
-    lines = []
-    for row in queryset.values_list(*fields).iterator(chunk_size=2000):
-        lines.append(writer.writerow([csv_safe(value) for value in row]))
-        if len(lines) == lines_per_chunk:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
-
 
 @never_cache
 @require_safe
@@ -403,9 +353,9 @@ def export(request):
         detail=urlencode(sorted(filters.items())) or "status=open",
         ip_address=client_ip(request),
     )
-    queryset = _filtered(Submission.objects.queue(), filters, request.user)
+    queryset = Submission.objects.queue().filtered(user=request.user, **filters)
     response = StreamingHttpResponse(
-        _csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        csv_lines(queryset), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="queue-{stamp}.csv"'
@@ -413,6 +363,11 @@ def export(request):
 
 
 # Metrics --------------------------------------------------------------------------
+
+
+def _metrics_key() -> str:
+    # Per language: the dashboard's labels are translated.
+    return f"metrics-dashboard:{get_language()}"
 
 
 @never_cache
@@ -425,9 +380,9 @@ def metrics(request):
     They are counts only, and the page says when they were counted.
     """
     _require_coordinator(request)
-    key = f"{METRICS_KEY}:{get_language()}"
-    dashboard = cache.get(key)
-    if dashboard is None:
-        dashboard = {**_dashboard(), "counted_at": timezone.now()}
-        cache.set(key, dashboard, METRICS_TTL)
-    return render(request, "review/metrics.html", {**dashboard, "section": "metrics"})
+    key = _metrics_key()
+    counted = cache.get(key)
+    if counted is None:
+        counted = {**dashboard(), "counted_at": timezone.now()}
+        cache.set(key, counted, METRICS_TTL)
+    return render(request, "review/metrics.html", {**counted, "section": "metrics"})

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Submission
-from .review_forms import DISEASE_SHORT
+from ..models import Submission
+from .forms import DISEASE_SHORT
 
 WEEKS = 12
 
@@ -60,7 +60,7 @@ def _bars(items, *, horizontal: bool) -> list[Bar]:
     return bars
 
 
-def _dashboard() -> dict:
+def dashboard() -> dict:
     """The last 12 weeks, aggregated in the database: four queries at any size."""
     now = timezone.now()
     this_week = (now - datetime.timedelta(days=now.weekday())).replace(
