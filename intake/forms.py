@@ -5,9 +5,6 @@ earlier answer changes is decided in steps.py and services.py.
 """
 
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -138,47 +135,6 @@ class DiseaseForm(StepForm):
         return data
 
 
-class CountrySelect(forms.Select):
-    """The country list, rendered exactly as Django's Select renders it, but fast.
-
-    Django renders each of the ~250 options through its own template: 14 ms of
-    a 17 ms page. Here the options are joined once per language (the names and
-    their order depend on it) and only `selected` is placed per request. The
-    choices must be the same for a given language, as AboutForm's are.
-    """
-
-    _options: dict[str, str] = {}
-
-    def render(self, name, value, attrs=None, renderer=None):
-        language = get_language() or ""
-        options = self._options.get(language)
-        if options is None:
-            options = self._options[language] = format_html_join(
-                "", '\n  <option value="{}">{}</option>\n', self.choices
-            )
-        for chosen in self.format_value(value):
-            option = format_html('<option value="{}"', chosen)
-            # Both parts are escaped already: the result stays safe.
-            options = mark_safe(options.replace(option + ">", option + " selected>", 1))
-        # As django/forms/widgets/attrs.html writes them, in the same order.
-        attributes = format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html(" {}", key)
-                    if val is True
-                    else format_html(' {}="{}"', key, val),
-                )
-                for key, val in self.build_attrs(self.attrs, attrs).items()
-                if val is not False and val is not None
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}\n</select>', name, attributes, options
-        )
-
-
 class AboutForm(StepForm):
     age = forms.IntegerField(
         label=_("How old are you?"),
@@ -191,7 +147,6 @@ class AboutForm(StepForm):
         label=_("Which country do you live in?"),
         help_text=_("Approvals differ from country to country."),
         choices=[("", _("Choose a country"))],
-        widget=CountrySelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -295,8 +250,7 @@ class HistoryForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         disease = self.answers.disease
-        self.fields["prior_lines"].help_text = format_html(
-            "{} {}",
+        self.fields["prior_lines"].help_text = "{} {}".format(
             LINE_EXAMPLES.get(disease, LINE_GENERAL),
             _("Pick “I am not sure” if you do not know."),
         )

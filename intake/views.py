@@ -6,15 +6,18 @@ sent with `Cache-Control: no-store`, and POST bodies are kept out of error
 reports with `sensitive_post_parameters`.
 """
 
+import hashlib
+import json
 import smtplib
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.core.cache import caches
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -251,15 +254,14 @@ def review(request, token):
 def _results_context(request, submission):
     # The submission was read with the catalog version (_get_results_submission).
     catalog = get_catalog(version=read_version(submission))
-    # Lazy: the results page reads them only when its cached copy is out of date.
-    answers = SimpleLazyObject(lambda: answers_from_stored(submission.answers))
-    suggestions = SimpleLazyObject(lambda: suggest(answers, catalog))
+    answers = answers_from_stored(submission.answers)
+    suggestions = suggest(answers, catalog)
     return {
         "submission": submission,
         "answers": answers,
         "suggestions": suggestions,
-        "questions": SimpleLazyObject(lambda: short_questions(suggestions)),
-        "rows": SimpleLazyObject(lambda: answer_rows(answers, catalog)),
+        "questions": short_questions(suggestions),
+        "rows": answer_rows(answers, catalog),
         "catalog": catalog,
         **_link_context(request, submission),
     }
@@ -271,13 +273,47 @@ def _submitted_or_redirect(submission):
     return None
 
 
+def results_page_key(
+    submission: Submission, catalog_version: tuple, language: str
+) -> str:
+    """The `pages` cache key of a submission's rendered results page.
+
+    Its primary key and a digest of all the page shows: the answers, whether a
+    navigator was asked to call, the catalog version and the language. Never the
+    resume token: that is a bearer key to health data. A deleted submission's
+    copy can no longer be reached, as its token finds nothing.
+    """
+    shown = json.dumps(
+        [submission.answers, submission.contact_requested, catalog_version, language],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(shown.encode()).hexdigest()
+    return f"results-page:{submission.pk}:{digest}"
+
+
 @never_cache
 @require_safe
 def results(request, token):
+    """The results page, kept for a few minutes in this process's `pages` cache
+    (settings.CACHES): patients come back to it, and the engine is the costly
+    part. The page has no form, so a kept copy holds no CSRF token."""
     submission = _get_results_submission(token)
     if response := _submitted_or_redirect(submission):
         return response
-    return render(request, "intake/results.html", _results_context(request, submission))
+    if messages.get_messages(request):
+        # A one-off notice ("Thank you…") is not part of the page to keep.
+        return render(
+            request, "intake/results.html", _results_context(request, submission)
+        )
+    pages = caches["pages"]
+    key = results_page_key(submission, read_version(submission), get_language())
+    html = pages.get(key)
+    if html is None:
+        context = _results_context(request, submission)
+        html = render_to_string("intake/results.html", context, request)
+        pages.set(key, html)
+    return HttpResponse(html)
 
 
 @never_cache

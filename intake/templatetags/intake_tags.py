@@ -1,6 +1,4 @@
-from functools import lru_cache
-
-from django import forms, template
+from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import translate_url
@@ -10,40 +8,6 @@ from django.utils.translation import get_language, get_language_info, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
 register = template.Library()
-
-
-@register.filter
-def describedby(field) -> str:
-    """The ids of the help text and errors that describe `field`."""
-    ids = []
-    if field.help_text:
-        ids.append(f"{field.auto_id}_helptext")
-    if field.errors:
-        ids.append(f"{field.auto_id}_error")
-    return " ".join(ids)
-
-
-@register.filter
-def accessible(field):
-    """Render a text-like input with Bootstrap classes, tied to its help and errors."""
-    widget = field.field.widget
-    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-    if field.errors:
-        css += " is-invalid"
-    attrs = {"class": css}
-    ids = describedby(field)
-    if ids:
-        attrs["aria-describedby"] = ids
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
-
-
-@register.filter
-def is_choice_group(field) -> bool:
-    return isinstance(
-        field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-    )
 
 
 @register.filter
@@ -94,13 +58,7 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     if request is None:
         return []
-    return _language_links(request.get_full_path(), get_language())
-
-
-@lru_cache(maxsize=1024)
-def _language_links(path: str, current: str) -> list[dict]:
-    # Remembered: every page shows them, and each costs a resolve and a reverse
-    # per language. The URLconf and languages are fixed while the process runs.
+    path, current = request.get_full_path(), get_language()
     links = [
         {
             "code": code,
@@ -115,33 +73,15 @@ def _language_links(path: str, current: str) -> list[dict]:
     return links
 
 
-@register.simple_tag
-def source_list(sources) -> str:
-    """The "Sources:" line of a therapy or topic (intake/_sources.html).
-
-    Rendered once per list of sources and language: the results page shows
-    some seventy sources, each a handful of template conditions, and catalog
-    snapshots are immutable, so an edited source is a new key.
-    """
-    return _source_list(tuple(sources or ()), get_language())
-
-
-@lru_cache(maxsize=2048)
-def _source_list(sources: tuple, language: str) -> str:
-    return render_to_string("intake/_sources.html", {"sources": sources})
+@register.inclusion_tag("intake/_sources.html")
+def source_list(sources) -> dict:
+    """The "Sources:" line of a therapy or topic."""
+    return {"sources": sources}
 
 
 @register.simple_tag
 def topic_text(topic) -> dict:
-    """A topic card's title line and text, the same for every patient who sees it.
-
-    Rendered once per topic and language, for the reason given at `source_list`.
-    """
-    return _topic_text(topic, get_language())
-
-
-@lru_cache(maxsize=1024)
-def _topic_text(topic, language: str) -> dict:
+    """A topic card's title line and text."""
     return {
         "summary": render_to_string("intake/_topic_summary.html", {"topic": topic}),
         "body": render_to_string("intake/_topic_body.html", {"topic": topic}),

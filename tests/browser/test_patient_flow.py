@@ -137,3 +137,33 @@ def test_the_flow_works_on_a_desktop_screen(browser, site, axe_check):
     walk_to_results(page, site)
     axe_check(page)
     context.close()
+
+
+def test_answers_with_errors_are_marked_for_every_reader(page, site, axe_check):
+    page.goto(f"{site}/start/")
+    answer_radio(page, "recent_infusion", "yes")
+    save(page)
+    group = page.get_by_role("group", name="If yes: do you have any of these now?")
+    expect(group).to_have_accessible_description(
+        re.compile(r"Only answer this .* Pick the symptoms you have now")
+    )
+    axe_check(page)
+    page.locator('input[name="symptoms"][value="none"]').check()
+    save(page)
+    answer_radio(page, "disease", "lbcl")
+    save(page)
+    page.get_by_label("How old are you?").fill("200")
+    save(page)
+    age = page.get_by_label("How old are you?")
+    expect(age).to_have_attribute("aria-invalid", "true")
+    expect(age).to_have_accessible_description(re.compile("less than or equal to 120"))
+    axe_check(page)
+
+
+def test_the_contact_form_with_errors_passes_axe(page, site, axe_check):
+    walk_to_results(page, site)
+    page.get_by_role("link", name="Ask a navigator to contact me").click()
+    page.get_by_role("button", name="Send my request").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_label("Your name")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
