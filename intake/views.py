@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from navigator.statements import Statement
+from therapies.emergency import country_from_request, emergency_help
 from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
@@ -198,7 +199,8 @@ def resume(request, token):
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def urgent(request, token):
-    """The call-now message after a recent infusion with symptoms, before anything else."""
+    """The call-now message when symptoms are ticked, before anything else,
+    with the emergency number for the patient's country (or a best guess)."""
     submission = _get_submission(token)
     answers = answers_from_stored(submission.answers)
     if request.method == "POST":
@@ -211,8 +213,21 @@ def urgent(request, token):
                 next_step(answers, submission.completed_steps, get_catalog()).slug,
             )
         )
+    form, country = country_from_request(request, known=answers.country)
+    emergency = emergency_help(
+        country=country,
+        accept_language=request.headers.get("Accept-Language", ""),
+    )
     return render(
-        request, "intake/urgent.html", {"submission": submission, "answers": answers}
+        request,
+        "intake/urgent.html",
+        {
+            "submission": submission,
+            "answers": answers,
+            "emergency": emergency,
+            "country_form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 
