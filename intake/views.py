@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from navigator.statements import Statement
-from therapies.emergency import country_from_request, emergency_help
+from therapies.emergency import emergency_for_request
 from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
@@ -213,11 +213,7 @@ def urgent(request, token):
                 next_step(answers, submission.completed_steps, get_catalog()).slug,
             )
         )
-    form, country = country_from_request(request, known=answers.country)
-    emergency = emergency_help(
-        country=country,
-        accept_language=request.headers.get("Accept-Language", ""),
-    )
+    form, emergency = emergency_for_request(request, known=answers.country)
     return render(
         request,
         "intake/urgent.html",

@@ -99,12 +99,25 @@ class EmergencyCountryForm(forms.Form):
         self.fields["country"].choices = [("", _("Choose your country")), *countries]
 
 
-def country_from_request(request, known: str = "") -> tuple[EmergencyCountryForm, str]:
-    """The country form, bound when the visitor used it, and the country to
-    show: the one they chose, else `known` (a patient's answer), else ""."""
+def _chosen_country(request, known: str) -> tuple[EmergencyCountryForm, str]:
     if "country" not in request.GET:
         return EmergencyCountryForm(initial={"country": known}), known
     form = EmergencyCountryForm(request.GET)
     if form.is_valid() and form.cleaned_data["country"]:
         return form, form.cleaned_data["country"]
     return form, known
+
+
+def emergency_for_request(
+    request, known: str = ""
+) -> tuple[EmergencyCountryForm, EmergencyHelp]:
+    """The country form and the number to show: for the country the visitor
+    chose with the form, else `known` (a patient's answer), else the guess
+    from their browser, which the form then shows as picked."""
+    form, country = _chosen_country(request, known)
+    emergency = emergency_help(
+        country=country, accept_language=request.headers.get("Accept-Language", "")
+    )
+    if not form.is_bound and emergency.guessed:
+        form = EmergencyCountryForm(initial={"country": emergency.country})
+    return form, emergency

@@ -571,7 +571,7 @@ class EmergencyNumberQuerySet(models.QuerySet):
     def for_countries(self, codes) -> dict:
         """{country code: its emergency number} for those of `codes` we know."""
         rows = self.filter(country__in=list(codes)).only(
-            "country", "number", "second_number", "second_number_use"
+            "country", "number", "second_number", "second_number_use", "last_reviewed"
         )
         return {row.country.code: row for row in rows}
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_countries import countries
 
-from .emergency import country_from_request, emergency_help
+from .emergency import emergency_for_request, emergency_help
 from .models import Indication, Therapy, TreatmentCenter
 from .vocabulary import Regulator, RelapseStatus, Symptom
 
@@ -137,17 +137,15 @@ def indications_by_regulator(therapy: Therapy) -> list[tuple[str, list[Indicatio
     return [(labels.get(code, code), items) for code, items in grouped.items() if items]
 
 
-def _accept_language(request) -> str:
-    return request.headers.get("Accept-Language", "")
-
-
 # The emergency number is guessed from the browser's language, so these pages
 # are never stored by a cache: one visitor's guess must not reach another.
 @never_cache
 @vary_on_headers("Accept-Language")
 @require_safe
 def home(request):
-    emergency = emergency_help(accept_language=_accept_language(request))
+    emergency = emergency_help(
+        accept_language=request.headers.get("Accept-Language", "")
+    )
     return render(request, "therapies/home.html", {"emergency": emergency})
 
 
@@ -156,10 +154,7 @@ def home(request):
 @require_safe
 def unwell(request):
     """Whom to call when unwell after CAR T; needs no private link."""
-    form, country = country_from_request(request)
-    emergency = emergency_help(
-        country=country, accept_language=_accept_language(request)
-    )
+    form, emergency = emergency_for_request(request)
     return render(
         request,
         "therapies/unwell.html",

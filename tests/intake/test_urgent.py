@@ -62,7 +62,7 @@ def test_a_bad_country_in_the_picker_is_a_400_that_still_says_whom_to_call(
 def test_the_message_does_not_assume_an_infusion_happened(client, make_submission):
     submission = make_submission({"recent_infusion": "no", "symptoms": ["breathing"]})
     text = page_text(client.get(urgent_url(submission)))
-    assert "You told us about symptoms" in text
+    assert "The symptoms you ticked can be serious" in text
     assert "You had a CAR T-cell infusion" not in text
 
 
@@ -77,3 +77,14 @@ def test_the_contact_form_says_it_is_not_for_emergencies(client, make_submission
     html = client.get(f"/i/{submission.token}/contact/").content.decode()
     assert "This form is not for emergencies." in html
     assert 'href="/help/unwell/"' in html
+
+
+def test_urgent_results_link_to_the_help_page_for_the_patients_country(
+    client, make_submission
+):
+    submission = make_submission(
+        {"recent_infusion": "yes", "symptoms": ["fever"], "country": "GB"},
+        submitted=True,
+    )
+    html = client.get(f"/i/{submission.token}/results/").content.decode()
+    assert 'href="/help/unwell/?country=GB"' in html

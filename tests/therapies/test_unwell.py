@@ -101,3 +101,15 @@ def test_the_page_works_in_spanish_and_refuses_a_post(client, catalog):
 )
 def test_the_region_is_read_from_the_accept_language_header(header, regions):
     assert regions_from_accept_language(header) == regions
+
+
+def test_the_guessed_country_is_already_picked_in_the_country_form(client, catalog):
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="ja-JP").content.decode()
+    assert 'href="tel:119"' in html
+    assert '<option value="JP" selected>' in html
+
+
+def test_the_number_shows_its_source_and_when_it_was_last_checked(client, catalog):
+    text = page_text(client.get(URL, {"country": "IE"}))
+    assert "Source: When to call 112 or 999" in text
+    assert "Last checked" in text
