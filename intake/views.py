@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from therapies.emergency import emergency_for_request, emergency_help
 from therapies.snapshot import get_catalog, read_version, version_columns
 
 from . import services
@@ -202,7 +203,8 @@ def resume(request, token):
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def urgent(request, token):
-    """The call-now message after a recent infusion with symptoms, before anything else."""
+    """The call-now message when symptoms are ticked, before anything else,
+    with the emergency number for the patient's country (or a best guess)."""
     submission = _get_submission(token)
     answers = answers_from_stored(submission.answers)
     if request.method == "POST":
@@ -215,8 +217,17 @@ def urgent(request, token):
                 next_step(answers, submission.completed_steps, get_catalog()).slug,
             )
         )
+    form, emergency = emergency_for_request(request, known=answers.country)
     return render(
-        request, "intake/urgent.html", {"submission": submission, "answers": answers}
+        request,
+        "intake/urgent.html",
+        {
+            "submission": submission,
+            "answers": answers,
+            "emergency": emergency,
+            "country_form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -262,6 +273,10 @@ def _results_context(request, submission):
         "suggestions": suggestions,
         "questions": short_questions(suggestions),
         "rows": answer_rows(answers, catalog),
+        # From the patient's answer only (the page is kept per answers).
+        "emergency": emergency_help(country=answers.country)
+        if suggestions.urgent and answers.country
+        else None,
         "catalog": catalog,
         **_link_context(request, submission),
     }

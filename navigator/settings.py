@@ -69,6 +69,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The site's public address, for links in emails (e.g. https://navigator.example.org).
 SITE_URL = env_str("SITE_URL").rstrip("/")
+# Who runs the site and how to reach them, for the About and Contact pages.
+# Empty: the pages say "a small independent team" and give no address.
+SITE_OPERATOR_NAME = env_str("SITE_OPERATOR_NAME")
+SITE_CONTACT_EMAIL = env_str("SITE_CONTACT_EMAIL")
 
 INSTALLED_APPS = [
     # Before the admin, so its TranslationAdmin and widgets take over.

@@ -23,6 +23,7 @@ from .models import (
     DiscussionTopic,
     Disease,
     EligibilityQuestion,
+    EmergencyNumber,
     Indication,
     Price,
     Rule,
@@ -371,6 +372,19 @@ class PriceAdmin(ReviewedAdmin):
     list_select_related = ["therapy"]
     search_fields = ["therapy__brand_name", "label", "country", "note"]
     autocomplete_fields = ["therapy", "sources"]
+
+
+@admin.register(EmergencyNumber)
+class EmergencyNumberAdmin(ReviewedAdmin):
+    list_display = [
+        "country",
+        "number",
+        "second_number",
+        "second_number_use",
+        "last_reviewed",
+    ]
+    list_filter = ["second_number_use", ReviewOverdueFilter]
+    search_fields = ["country", "number", "second_number"]
 
 
 @admin.register(CatalogVersion)

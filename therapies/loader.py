@@ -162,6 +162,13 @@ KINDS = [
         fks={"therapy": (m.Therapy, "slug")},
         m2m={"sources": (m.Source, "key")},
     ),
+    Kind(
+        "emergency_number",
+        m.EmergencyNumber,
+        ("country",),
+        ("number", "second_number", "second_number_use", "last_reviewed"),
+        m2m={"sources": (m.Source, "key")},
+    ),
 ]
 
 

@@ -9,12 +9,17 @@ tell a row that still holds its seed from one that staff edited.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .criteria import Criteria
@@ -553,6 +558,68 @@ class Price(ReviewedContent):
     def __str__(self):
         what = self.therapy.brand_name if self.therapy_id else self.label
         return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
+
+
+dial_digits = RegexValidator(
+    r"^[0-9]{2,15}$", _("Digits only, as a person dials them, such as 911.")
+)
+
+
+class EmergencyNumberQuerySet(models.QuerySet):
+    def for_countries(self, codes) -> dict:
+        """{country code: its emergency number} for those of `codes` we know."""
+        rows = self.filter(country__in=list(codes)).only(
+            "country", "number", "second_number", "second_number_use", "last_reviewed"
+        )
+        return {row.country.code: row for row in rows}
+
+
+class EmergencyNumber(ReviewedContent):
+    """The number to dial for an ambulance in one country.
+
+    Pages show it as a tap-to-call link for someone unwell after CAR T; which
+    number a country uses is data staff keep, not code.
+    """
+
+    class SecondUse(models.TextChoices):
+        # Pages print the label, then the number: "You can also call 112".
+        ALSO = "also", _("You can also call")
+        AMBULANCE = "ambulance", _("For an ambulance, you can also call")
+        MOBILE = "mobile", _("From a mobile phone, you can also call")
+
+    country = CountryField(_("country"), unique=True)
+    number = models.CharField(
+        _("number to call"),
+        max_length=15,
+        validators=[dial_digits],
+        help_text=_("The number for an ambulance or any emergency."),
+    )
+    second_number = models.CharField(
+        _("second number"), max_length=15, blank=True, validators=[dial_digits]
+    )
+    second_number_use = models.CharField(
+        _("when to use the second number"),
+        max_length=12,
+        choices=SecondUse.choices,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    objects = EmergencyNumberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("emergency number")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(second_number="", second_number_use="")
+                | (~Q(second_number="") & ~Q(second_number_use="")),
+                name="emergency_second_number_has_a_use",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.code}: {self.number}"
 
 
 def version_pair(version, changed_at) -> tuple:

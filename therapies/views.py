@@ -1,16 +1,22 @@
-"""Public catalog pages: what the tool is, the approved products, the centres."""
+"""Public pages: what the tool is, the approved products, the centres, help
+for someone unwell after CAR T, and who runs the site."""
 
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 from django_countries import countries
 
+from .emergency import emergency_for_request, emergency_help
 from .models import Indication, Therapy, TreatmentCenter
-from .vocabulary import Regulator, RelapseStatus
+from .vocabulary import Regulator, RelapseStatus, Symptom
 
 ORDINAL_LINES = {
     0: _("first line"),
@@ -131,9 +137,64 @@ def indications_by_regulator(therapy: Therapy) -> list[tuple[str, list[Indicatio
     return [(labels.get(code, code), items) for code, items in grouped.items() if items]
 
 
+# The emergency number is guessed from the browser's language, so these pages
+# are never stored by a cache: one visitor's guess must not reach another.
+@never_cache
+@vary_on_headers("Accept-Language")
 @require_safe
 def home(request):
-    return render(request, "therapies/home.html")
+    emergency = emergency_help(
+        accept_language=request.headers.get("Accept-Language", "")
+    )
+    return render(request, "therapies/home.html", {"emergency": emergency})
+
+
+@never_cache
+@vary_on_headers("Accept-Language")
+@require_safe
+def unwell(request):
+    """Whom to call when unwell after CAR T; needs no private link."""
+    form, emergency = emergency_for_request(request)
+    return render(
+        request,
+        "therapies/unwell.html",
+        {
+            "emergency": emergency,
+            "country_form": form,
+            "warning_signs": [
+                label for code, label in Symptom.choices if code != Symptom.NONE
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _operator():
+    """What the people running this site have told us about themselves, and
+    the pages the trust pages point to."""
+    return {
+        "operator_name": settings.SITE_OPERATOR_NAME,
+        "contact_email": settings.SITE_CONTACT_EMAIL,
+        "privacy_url": reverse("therapies:privacy"),
+        "contact_url": reverse("therapies:contact"),
+        "unwell_url": reverse("therapies:unwell"),
+        "start_url": reverse("intake:start"),
+    }
+
+
+@require_safe
+def about(request):
+    return render(request, "therapies/about.html", _operator())
+
+
+@require_safe
+def privacy(request):
+    return render(request, "therapies/privacy.html", _operator())
+
+
+@require_safe
+def contact(request):
+    return render(request, "therapies/contact.html", _operator())
 
 
 @require_safe

@@ -62,6 +62,10 @@ RULES = {
     "therapies:therapy_list": ("get", everyone(200), None),
     "therapies:therapy_detail": ("get", everyone(200), everyone(404)),
     "therapies:center_list": ("get", everyone(200), None),
+    "therapies:unwell": ("get", everyone(200), None),
+    "therapies:about": ("get", everyone(200), None),
+    "therapies:privacy": ("get", everyone(200), None),
+    "therapies:contact": ("get", everyone(200), None),
     "intake:start": ("get", everyone(200), None),
     "intake:deleted": ("get", everyone(200), None),
     # A submitted intake resumes on its results page.

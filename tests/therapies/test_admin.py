@@ -19,6 +19,7 @@ from therapies.models import (
     DiscussionTopic,
     Disease,
     EligibilityQuestion,
+    EmergencyNumber,
     Indication,
     Price,
     Rule,
@@ -38,6 +39,7 @@ CATALOG_MODELS = [
     Rule,
     TreatmentCenter,
     Price,
+    EmergencyNumber,
 ]
 BACKEND = "intake.backends.CoordinatorAwareBackend"
 
@@ -249,3 +251,46 @@ def test_list_pages_run_the_same_queries_whatever_their_length(
     with CaptureQueriesContext(connection) as after:
         editor_client.get(url)
     assert len(after) == len(before)
+
+
+def test_an_editor_can_change_an_emergency_number_and_it_is_kept_in_history(
+    editor_client,
+):
+    number = EmergencyNumber.objects.get(country="NZ")
+    before = CatalogVersion.current()[0]
+    response = editor_client.post(
+        _url(EmergencyNumber, "change", number.pk),
+        {
+            "country": "NZ",
+            "number": "111",
+            "second_number": "112",
+            "second_number_use": "mobile",
+            "sources": list(number.sources.values_list("pk", flat=True)),
+            "last_reviewed": "2026-12-05",
+        },
+    )
+    assert response.status_code == 302
+    number.refresh_from_db()
+    assert number.second_number == "112"
+    assert number.history.count() >= 2
+    assert CatalogVersion.current()[0] > before
+
+
+def test_an_emergency_number_with_letters_or_a_second_number_without_a_use_is_refused(
+    editor_client,
+):
+    number = EmergencyNumber.objects.get(country="NZ")
+    form = {
+        "country": "NZ",
+        "number": "111",
+        "sources": list(number.sources.values_list("pk", flat=True)),
+        "last_reviewed": "2026-12-05",
+    }
+    url = _url(EmergencyNumber, "change", number.pk)
+    response = editor_client.post(url, {**form, "number": "call 111"})
+    assert response.status_code == 200
+    assert "Digits only" in response.content.decode()
+    response = editor_client.post(url, {**form, "second_number": "112"})
+    assert response.status_code == 200
+    number.refresh_from_db()
+    assert number.second_number == ""

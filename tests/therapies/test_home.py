@@ -33,3 +33,20 @@ def test_the_home_page_is_served_in_spanish_under_its_prefix(client):
     response = client.get("/es/")
     assert response.status_code == 200
     assert 'lang="es"' in response.content.decode()
+
+
+def test_the_home_page_offers_help_to_someone_unwell_after_car_t(client, db):
+    html = client.get("/").content.decode()
+    assert "Unwell after CAR T? Call your treatment team now" in html
+    assert 'href="/help/unwell/"' in html
+    assert html.index("Unwell after CAR T?") < html.index("home-title")
+
+
+def test_the_home_page_shows_the_emergency_number_for_the_browser_region(
+    client, catalog, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert 'href="tel:999"' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]
+    assert "no-store" in response["Cache-Control"]

@@ -32,6 +32,7 @@ def row_counts():
             m.Rule,
             m.TreatmentCenter,
             m.Price,
+            m.EmergencyNumber,
         )
     }
 
@@ -47,6 +48,7 @@ def test_loading_an_empty_database_creates_everything_and_a_second_run_changes_n
     db,
 ):
     for model in (
+        m.EmergencyNumber,
         m.Price,
         m.TreatmentCenter,
         m.Rule,
@@ -169,3 +171,32 @@ def test_the_price_table_is_held_as_an_estimate(catalog):
     assert by_key[("nexcar19", "IN")].low_usd == 60_000
     assert all(p.note for p in catalog.prices)
     assert get_catalog() is catalog
+
+
+def test_the_emergency_numbers_load_once_with_their_sources(db):
+    m.EmergencyNumber.objects.all().delete()
+    first = load_catalog()
+    second = load_catalog()
+    assert "emergency_number GB" in first.created
+    assert not any(label.startswith("emergency_number") for label in second.created)
+    assert not second.updated
+    gb = m.EmergencyNumber.objects.get(country="GB")
+    assert (gb.number, gb.second_number) == ("999", "112")
+    assert gb.sources.exists() and gb.last_reviewed
+    assert m.EmergencyNumber.objects.get(country="US").number == "911"
+    eu_and_eea = "AT BE DE ES FR IT NL PL SE IS LI".split()
+    assert set(
+        m.EmergencyNumber.objects.filter(country__in=eu_and_eea).values_list(
+            "number", flat=True
+        )
+    ) == {"112"}
+
+
+def test_a_staff_edit_to_an_emergency_number_is_kept(db):
+    number = m.EmergencyNumber.objects.get(country="NZ")
+    number.second_number, number.second_number_use = "112", "mobile"
+    number.save()
+    report = load_catalog()
+    assert "emergency_number NZ" in report.kept_staff_edits
+    number.refresh_from_db()
+    assert number.second_number == "112"
