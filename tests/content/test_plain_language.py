@@ -54,3 +54,23 @@ def test_the_measure_tells_hard_text_from_plain_text():
     plain = "Your T cells are taken from your blood. A lab changes them. Then they go back into you."
     assert grade(hard) > MAX_GRADE
     assert grade(plain) < 6
+
+
+VERSION_2_TOPICS = [
+    "low-blood-counts",
+    "fertility-and-pregnancy",
+    "vaccinations",
+    "after-infusion-practicalities",
+    "referral-timing",
+    "emotional-and-practical-support",
+    "earlier-same-target-therapy",
+]
+
+
+@pytest.mark.parametrize("slug", VERSION_2_TOPICS)
+def test_the_topics_added_in_contract_version_2_read_at_grade_8_5_or_below(
+    catalog, slug
+):
+    topic = catalog.topics[slug]
+    assert grade(topic.body) <= 8.5
+    assert grade(topic.question) <= 8.5

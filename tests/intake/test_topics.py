@@ -24,6 +24,13 @@ CONTRACT_TOPICS = {
     "solid-tumor-car-t",
     "urgent-symptoms",
     "long-term-follow-up",
+    "low-blood-counts",
+    "fertility-and-pregnancy",
+    "vaccinations",
+    "after-infusion-practicalities",
+    "referral-timing",
+    "emotional-and-practical-support",
+    "earlier-same-target-therapy",
 }
 
 BASE = {
@@ -268,3 +275,145 @@ def test_trials_are_not_raised_for_that_reason_when_a_label_fits(catalog):
         transplant_eligible="no",
     )
     assert "clinical-trials" not in slugs
+
+
+CAR_T_DISEASES = ["b_all", "lbcl", "fl", "mcl", "cll", "mzl", "mm"]
+BEFORE_TREATMENT_TOPICS = {
+    "long-term-follow-up",
+    "low-blood-counts",
+    "fertility-and-pregnancy",
+    "vaccinations",
+    "after-infusion-practicalities",
+    "referral-timing",
+    "emotional-and-practical-support",
+}
+RECOVERY_TOPICS = {
+    "urgent-symptoms",
+    "after-infusion-practicalities",
+    "caregiver-and-proximity",
+    "infections-and-b-cell-aplasia",
+    "low-blood-counts",
+    "vaccinations",
+    "long-term-follow-up",
+    "emotional-and-practical-support",
+}
+FAILURE_TOPICS = {
+    "second-car-t-infusion",
+    "antigen-escape",
+    "different-target-car-t",
+    "allogeneic-transplant",
+    "bispecific-antibodies",
+}
+GETTING_CAR_T_TOPICS = {
+    "is-car-t-an-option-now",
+    "second-line-car-t",
+    "bridging-therapy",
+    "referral-timing",
+    "treatment-abroad",
+    "how-car-t-works",
+    "earlier-same-target-therapy",
+}
+JUST_TREATED = dict(
+    disease="lbcl",
+    prior_lines=3,
+    prior_therapies=["chemoimmunotherapy", "car_t"],
+    prior_car_t="too_early",
+    recent_infusion="yes",
+)
+
+
+@pytest.mark.parametrize("disease", CAR_T_DISEASES)
+def test_a_patient_for_whom_car_t_is_possible_hears_the_before_treatment_topics(
+    catalog, disease
+):
+    slugs = topics(catalog, disease=disease, prior_lines=0)
+    assert BEFORE_TREATMENT_TOPICS <= set(slugs)
+
+
+def test_a_solid_tumor_without_car_t_does_not_raise_the_before_treatment_topics(
+    catalog,
+):
+    slugs = set(topics(catalog, disease="solid", prior_lines=2))
+    assert not slugs & BEFORE_TREATMENT_TOPICS
+
+
+def test_after_car_t_failed_the_before_treatment_topics_still_come_up(catalog):
+    slugs = topics(catalog, **AFTER_CAR_T, prior_car_t="no_response", antigen_loss="no")
+    assert BEFORE_TREATMENT_TOPICS <= set(slugs)
+
+
+@pytest.mark.parametrize("relapse_status", ["unsure", "refractory", "early_relapse"])
+@pytest.mark.parametrize("caregiver", ["yes", "no"])
+@pytest.mark.parametrize("travel_abroad", ["no", "yes"])
+def test_a_just_treated_patient_hears_about_recovery_not_failure_or_getting_car_t(
+    catalog, relapse_status, caregiver, travel_abroad
+):
+    slugs = topics(
+        catalog,
+        **JUST_TREATED,
+        relapse_status=relapse_status,
+        caregiver=caregiver,
+        travel_abroad=travel_abroad,
+    )
+    assert RECOVERY_TOPICS <= set(slugs)
+    assert not set(slugs) & FAILURE_TOPICS
+    assert not set(slugs) & GETTING_CAR_T_TOPICS
+    assert slugs[0] == "urgent-symptoms"
+
+
+def test_a_just_treated_patient_who_had_a_cd19_drug_hears_no_failure_topics(catalog):
+    slugs = set(
+        topics(
+            catalog,
+            **{
+                **JUST_TREATED,
+                "prior_therapies": ["chemoimmunotherapy", "cd19_directed", "car_t"],
+            },
+            antigen_loss="unsure",
+        )
+    )
+    assert RECOVERY_TOPICS <= slugs
+    assert not slugs & (FAILURE_TOPICS | GETTING_CAR_T_TOPICS)
+
+
+def test_the_just_treated_first_read_whom_to_call_and_staying_close(catalog):
+    slugs = topics(catalog, **JUST_TREATED, relapse_status="refractory")
+    assert slugs[:3] == [
+        "urgent-symptoms",
+        "caregiver-and-proximity",
+        "after-infusion-practicalities",
+    ]
+
+
+@pytest.mark.parametrize(
+    "disease, earlier",
+    [("lbcl", "cd19_directed"), ("b_all", "cd19_directed"), ("mm", "bcma_directed")],
+)
+def test_an_earlier_treatment_aimed_at_the_same_target_raises_its_topic(
+    catalog, disease, earlier
+):
+    slugs = topics(
+        catalog,
+        disease=disease,
+        prior_lines=2,
+        relapse_status="refractory",
+        prior_therapies=["chemoimmunotherapy", earlier],
+    )
+    assert "earlier-same-target-therapy" in slugs
+
+
+def test_without_an_earlier_same_target_treatment_the_topic_stays_away(catalog):
+    slugs = topics(
+        catalog,
+        disease="lbcl",
+        prior_lines=2,
+        relapse_status="refractory",
+        prior_therapies=["chemoimmunotherapy"],
+    )
+    assert "earlier-same-target-therapy" not in slugs
+
+
+def test_referral_timing_comes_right_after_where_car_t_fits(catalog):
+    slugs = topics(catalog, disease="lbcl", prior_lines=1, relapse_status="refractory")
+    assert slugs.index("is-car-t-an-option-now") < slugs.index("referral-timing")
+    assert slugs.index("referral-timing") < slugs.index("how-car-t-works")
