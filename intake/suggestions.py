@@ -342,7 +342,12 @@ def _topics(
     nothing_fits = NOTHING_FITS_REASON if home else NO_DATA_REASON
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
-        if met is None and topic.when_no_therapy_fits and not therapy_fits:
+        if (
+            met is None
+            and topic.when_no_therapy_fits
+            and not therapy_fits
+            and answers.prior_car_t != PriorCarT.TOO_EARLY  # recovering: not now
+        ):
             met = (cached_gettext(nothing_fits, language),)
         if met is None:
             continue
