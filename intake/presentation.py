@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from therapies.snapshot import Catalog
@@ -39,113 +40,131 @@ def _label(choices, code) -> str:
         return code
 
 
+def _codes(choices, codes, empty) -> str:
+    return "; ".join(_label(choices, c) for c in codes) or empty
+
+
+def _age(a: Answers) -> str:
+    return str(a.age) if a.age is not None else _("Not answered")
+
+
+def _country(a: Answers) -> str:
+    return str(dict(countries).get(a.country, a.country or _("Not answered")))
+
+
+def _lines(a: Answers) -> str:
+    return str(a.prior_lines) if a.lines_known else _("Not sure")
+
+
+def _always(a: Answers) -> bool:
+    return True
+
+
+# Each answer's row: (step, label, how its value reads, when it is asked). The
+# order is the intake's; the "asked when" comes from `Answers` itself.
+ROWS = (
+    (
+        "safety",
+        gettext_lazy("CAR T infusion in the last 8 weeks"),
+        lambda a: _label(YesNoUnsure, a.recent_infusion),
+        _always,
+    ),
+    (
+        "safety",
+        gettext_lazy("Symptoms now"),
+        lambda a: _codes(Symptom, a.symptoms, _("None")),
+        _always,
+    ),
+    (
+        "disease",
+        gettext_lazy("Diagnosis"),
+        lambda a: _label(DiseaseCode, a.disease),
+        _always,
+    ),
+    (
+        "disease",
+        gettext_lazy("Kind of lymphoma"),
+        lambda a: _label(LbclSubtype, a.lbcl_subtype),
+        Answers.asks_lbcl_subtype,
+    ),
+    ("about", gettext_lazy("Age"), _age, _always),
+    ("about", gettext_lazy("Country"), _country, _always),
+    ("history", gettext_lazy("Lines of treatment so far"), _lines, _always),
+    (
+        "history",
+        gettext_lazy("Where things stand"),
+        lambda a: _label(RelapseStatus, a.relapse_status),
+        _always,
+    ),
+    (
+        "history",
+        gettext_lazy("Treatments so far"),
+        lambda a: _codes(PriorTherapy, a.prior_therapies, _("None listed")),
+        Answers.asks_prior_therapies,
+    ),
+    (
+        "history",
+        gettext_lazy("Myeloma stopped responding to lenalidomide"),
+        lambda a: _label(YesNoUnsure, a.lenalidomide_refractory),
+        Answers.asks_lenalidomide,
+    ),
+    (
+        "history",
+        gettext_lazy("Care team sees a stem cell transplant as an option"),
+        lambda a: _label(YesNoUnsure, a.transplant_eligible),
+        Answers.asks_transplant,
+    ),
+    (
+        "car-t",
+        gettext_lazy("How the earlier CAR T went"),
+        lambda a: _label(PriorCarT, a.prior_car_t),
+        Answers.asks_prior_car_t,
+    ),
+    (
+        "car-t",
+        gettext_lazy("Tests showed the cancer lost the CAR T target"),
+        lambda a: _label(YesNoUnsure, a.antigen_loss),
+        Answers.asks_antigen_loss,
+    ),
+)
+PRACTICAL_ROWS = (
+    (
+        "practical",
+        gettext_lazy("Someone can stay with me around the clock"),
+        lambda a: _label(YesNoUnsure, a.caregiver),
+        _always,
+    ),
+    (
+        "practical",
+        gettext_lazy("Willing to travel to another country"),
+        lambda a: _label(YesNoUnsure, a.travel_abroad),
+        _always,
+    ),
+)
+
+
+def _eligibility_rows(a: Answers, catalog: Catalog) -> list[AnswerRow]:
+    # Only the questions still asked: an answer to one that no longer
+    # applies (the diagnosis changed) is not shown.
+    return [
+        AnswerRow("eligibility", q.text, _label(YesNoUnsure, a.eligibility[q.slug]))
+        for q in eligibility_questions(a, catalog)
+        if q.slug in a.eligibility
+    ]
+
+
 def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[AnswerRow]:
     a = answers.applicable()
-    rows = [
-        AnswerRow(
-            "safety",
-            _("CAR T infusion in the last 8 weeks"),
-            _label(YesNoUnsure, a.recent_infusion),
-        ),
-    ]
-    rows.append(
-        AnswerRow(
-            "safety",
-            _("Symptoms now"),
-            "; ".join(_label(Symptom, s) for s in a.symptoms) or _("None"),
-        )
-    )
-    rows.append(AnswerRow("disease", _("Diagnosis"), _label(DiseaseCode, a.disease)))
-    if a.asks_lbcl_subtype():
-        rows.append(
-            AnswerRow(
-                "disease", _("Kind of lymphoma"), _label(LbclSubtype, a.lbcl_subtype)
-            )
-        )
-    rows += [
-        AnswerRow(
-            "about", _("Age"), str(a.age) if a.age is not None else _("Not answered")
-        ),
-        AnswerRow(
-            "about",
-            _("Country"),
-            str(dict(countries).get(a.country, a.country or _("Not answered"))),
-        ),
-        AnswerRow(
-            "history",
-            _("Lines of treatment so far"),
-            str(a.prior_lines) if a.lines_known else _("Not sure"),
-        ),
-        AnswerRow(
-            "history", _("Where things stand"), _label(RelapseStatus, a.relapse_status)
-        ),
-    ]
-    if a.asks_prior_therapies():
-        rows.append(
-            AnswerRow(
-                "history",
-                _("Treatments so far"),
-                "; ".join(_label(PriorTherapy, t) for t in a.prior_therapies)
-                or _("None listed"),
-            )
-        )
-    if a.asks_lenalidomide():
-        rows.append(
-            AnswerRow(
-                "history",
-                _("Myeloma stopped responding to lenalidomide"),
-                _label(YesNoUnsure, a.lenalidomide_refractory),
-            )
-        )
-    if a.asks_transplant():
-        rows.append(
-            AnswerRow(
-                "history",
-                _("Care team sees a stem cell transplant as an option"),
-                _label(YesNoUnsure, a.transplant_eligible),
-            )
-        )
-    if a.asks_prior_car_t():
-        rows.append(
-            AnswerRow(
-                "car-t",
-                _("How the earlier CAR T went"),
-                _label(PriorCarT, a.prior_car_t),
-            )
-        )
-    if a.asks_antigen_loss():
-        rows.append(
-            AnswerRow(
-                "car-t",
-                _("Tests showed the cancer lost the CAR T target"),
-                _label(YesNoUnsure, a.antigen_loss),
-            )
-        )
-    if catalog is not None:
-        # Only the questions still asked: an answer to one that no longer
-        # applies (the diagnosis changed) is not shown.
-        for question in eligibility_questions(a, catalog):
-            if question.slug in a.eligibility:
-                rows.append(
-                    AnswerRow(
-                        "eligibility",
-                        question.text,
-                        _label(YesNoUnsure, a.eligibility[question.slug]),
-                    )
-                )
-    rows += [
-        AnswerRow(
-            "practical",
-            _("Someone can stay with me around the clock"),
-            _label(YesNoUnsure, a.caregiver),
-        ),
-        AnswerRow(
-            "practical",
-            _("Willing to travel to another country"),
-            _label(YesNoUnsure, a.travel_abroad),
-        ),
-    ]
-    return rows
+
+    def rows(table):
+        return [
+            AnswerRow(step, str(label), value(a))
+            for step, label, value, asked in table
+            if asked(a)
+        ]
+
+    eligibility = _eligibility_rows(a, catalog) if catalog is not None else []
+    return rows(ROWS) + eligibility + rows(PRACTICAL_ROWS)
 
 
 # The results page opens with the patient's own short list: a visit has time
