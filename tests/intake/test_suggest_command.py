@@ -192,3 +192,22 @@ def test_the_coverage_names_the_regulator_of_the_country(catalog, tmp_path):
     germany = run_suggest(tmp_path, {**SECOND_LINE, "country": "DE"})["coverage"]
     assert (us["regulator"], us["status"]) == ("FDA", "complete")
     assert (germany["regulator"], germany["status"]) == ("EMA", "partial")
+
+
+def test_a_database_without_the_catalog_gets_a_message_not_a_traceback(
+    tmp_path, transactional_db
+):
+    from django.db import connection
+
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(SECOND_LINE), encoding="utf-8")
+    with connection.schema_editor() as editor:
+        from therapies.models import CatalogVersion
+
+        editor.delete_model(CatalogVersion)
+    try:
+        with pytest.raises(CommandError, match="load_catalog"):
+            call_command("suggest", "--answers", str(path), stdout=io.StringIO())
+    finally:
+        with connection.schema_editor() as editor:
+            editor.create_model(CatalogVersion)

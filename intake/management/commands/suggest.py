@@ -3,6 +3,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from django.utils import translation
 
 from intake.answers import AnswerError, parse_answers
@@ -52,7 +53,13 @@ class Command(BaseCommand):
                 f"answers file is not valid JSON: {exc}", returncode=2
             ) from exc
         with translation.override(language):
-            catalog = get_catalog(language)
+            try:
+                catalog = get_catalog(language)
+            except DatabaseError as exc:
+                raise CommandError(
+                    "the database holds no catalog: run `python manage.py migrate` "
+                    "and `python manage.py load_catalog` first"
+                ) from exc
             try:
                 parsed = parse_answers(data, question_slugs=catalog.question_slugs)
             except AnswerError as exc:
