@@ -16,6 +16,7 @@ they have a caregiver accepts "unsure").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -178,23 +179,36 @@ class Condition:
     def is_set(self, criteria) -> bool:
         return self.accepted(criteria) not in ((), None)
 
-    def outcome(self, accepted, value) -> Outcome:
-        """Whether the answer `value` meets a set condition accepting `accepted`."""
+    def test(self, accepted) -> Callable[[object], bool]:
+        """Whether an answer meets this condition when it accepts `accepted`.
+
+        Made once per rule (criteria.py keeps it): the engine asks it of
+        every rule for every patient.
+        """
         if self.match is Match.ANY_OF:
-            if value in accepted:
-                return Outcome.MET
-            return Outcome.UNKNOWN if value in NOT_KNOWN else Outcome.MISSED
+            codes = frozenset(accepted)
+            return lambda value: value in codes
         if self.match is Match.ALL_OF:
-            had = value or ()
-            met = all(code in had for code in accepted)
-            return Outcome.MET if met else Outcome.MISSED
+            needed = frozenset(accepted)
+            return lambda value: needed.issubset(value or ())
         if self.match is Match.RANGE:
-            if isinstance(value, bool) or not isinstance(value, int):
-                return Outcome.UNKNOWN
             low, high = accepted
-            met = (low is None or value >= low) and (high is None or value <= high)
-            return Outcome.MET if met else Outcome.MISSED
-        return Outcome.MET if bool(value) == accepted else Outcome.MISSED
+            low = -math.inf if low is None else low
+            high = math.inf if high is None else high
+            return lambda value: (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and low <= value <= high
+            )
+        return lambda value: bool(value) == accepted
+
+    def unmet(self, value) -> Outcome:
+        """Why a condition is not met by `value`: unknown or missed."""
+        if self.match is Match.RANGE and not isinstance(value, int):
+            return Outcome.UNKNOWN
+        if self.match is Match.ANY_OF and value in NOT_KNOWN:
+            return Outcome.UNKNOWN
+        return Outcome.MISSED
 
     def sentence(self, accepted, value, outcome: Outcome) -> str:
         message = self.sentences.for_outcome(outcome, value)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.utils import translation
 
@@ -36,20 +37,34 @@ __all__ = [
 ]
 
 
+class Check(NamedTuple):
+    condition: Condition
+    accepted: object  # codes, (min, max) or a flag
+    test: Callable[[object], bool]
+
+
 class CriteriaMethods:
     """What a `Criteria` does; its fields come from the conditions table."""
 
     def conditions(self) -> tuple[Condition, ...]:
         """The conditions this criteria sets, in the table's order."""
+        return tuple(check.condition for check in self.checks())
+
+    def checks(self) -> tuple[Check, ...]:
+        """Each condition this criteria sets, with what it accepts and its test."""
         try:
-            return self._conditions
+            return self._checks
         except AttributeError:
-            found = tuple(c for c in CONDITIONS if c.is_set(self))
-            object.__setattr__(self, "_conditions", found)
+            found = tuple(
+                Check(c, c.accepted(self), c.test(c.accepted(self)))
+                for c in CONDITIONS
+                if c.is_set(self)
+            )
+            object.__setattr__(self, "_checks", found)
             return found
 
     def is_empty(self) -> bool:
-        return not self.conditions()
+        return not self.checks()
 
     def matches(self, answers) -> bool:
         """Whether every condition is met: `evaluate(self, answers).met`, faster.
@@ -58,8 +73,8 @@ class CriteriaMethods:
         that are met; tests hold it equal to `evaluate` for any answers.
         """
         return all(
-            c.outcome(c.accepted(self), getattr(answers, c.answer)) is Outcome.MET
-            for c in self.conditions()
+            check.test(getattr(answers, check.condition.answer))
+            for check in self.checks()
         )
 
     def reads(self) -> tuple[str, ...]:
@@ -144,10 +159,10 @@ class Evaluation:
         return [r.text for r in self.results if r.outcome is Outcome.MET]
 
 
-def _result(condition: Condition, criteria, answers) -> CriterionResult:
-    accepted = condition.accepted(criteria)
+def _result(check: Check, answers) -> CriterionResult:
+    condition, accepted, test = check
     value = getattr(answers, condition.answer)
-    outcome = condition.outcome(accepted, value)
+    outcome = Outcome.MET if test(value) else condition.unmet(value)
     return CriterionResult(
         condition.answer,
         outcome,
@@ -157,9 +172,7 @@ def _result(condition: Condition, criteria, answers) -> CriterionResult:
 
 def evaluate(criteria: Criteria, answers) -> Evaluation:
     """Check every condition that `criteria` sets against `answers`."""
-    return Evaluation(
-        tuple(_result(c, criteria, answers) for c in criteria.conditions())
-    )
+    return Evaluation(tuple(_result(check, answers) for check in criteria.checks()))
 
 
 @lru_cache(maxsize=16384)
