@@ -80,6 +80,27 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
             "history", _("Where things stand"), _label(RelapseStatus, a.relapse_status)
         ),
     ]
+    rows += _treatment_rows(a)
+    if catalog is not None:
+        rows += _eligibility_rows(a, catalog)
+    rows += [
+        AnswerRow(
+            "practical",
+            _("Someone can stay with me around the clock"),
+            _label(YesNoUnsure, a.caregiver),
+        ),
+        AnswerRow(
+            "practical",
+            _("Willing to travel to another country"),
+            _label(YesNoUnsure, a.travel_abroad),
+        ),
+    ]
+    return rows
+
+
+def _treatment_rows(a: Answers) -> list[AnswerRow]:
+    """The treatment questions that were asked, in the order the steps ask them."""
+    rows = []
     if a.asks_prior_therapies():
         rows.append(
             AnswerRow(
@@ -121,28 +142,18 @@ def answer_rows(answers: Answers, catalog: Catalog | None = None) -> list[Answer
                 _label(YesNoUnsure, a.antigen_loss),
             )
         )
-    if catalog is not None:
-        # Only the questions still asked: an answer to one that no longer
-        # applies (the diagnosis changed) is not shown.
-        for question in eligibility_questions(a, catalog):
-            if question.slug in a.eligibility:
-                rows.append(
-                    AnswerRow(
-                        "eligibility",
-                        question.text,
-                        _label(YesNoUnsure, a.eligibility[question.slug]),
-                    )
-                )
-    rows += [
-        AnswerRow(
-            "practical",
-            _("Someone can stay with me around the clock"),
-            _label(YesNoUnsure, a.caregiver),
-        ),
-        AnswerRow(
-            "practical",
-            _("Willing to travel to another country"),
-            _label(YesNoUnsure, a.travel_abroad),
-        ),
-    ]
     return rows
+
+
+def _eligibility_rows(a: Answers, catalog: Catalog) -> list[AnswerRow]:
+    # Only the questions still asked: an answer to one that no longer
+    # applies (the diagnosis changed) is not shown.
+    return [
+        AnswerRow(
+            "eligibility",
+            question.text,
+            _label(YesNoUnsure, a.eligibility[question.slug]),
+        )
+        for question in eligibility_questions(a, catalog)
+        if question.slug in a.eligibility
+    ]
