@@ -10,7 +10,7 @@ whether someone is a candidate is decided by the treating centre.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -277,12 +277,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                 evaluation=ev,
             )
     therapies = tuple(
-        TherapyMatch(
-            **{
-                **m.__dict__,
-                "also_approved_by": tuple(r for r in approvals[s] if r != m.regulator),
-            }
-        )
+        replace(m, also_approved_by=tuple(r for r in approvals[s] if r != m.regulator))
         for s, m in matched.items()
     )
     not_yet = tuple(n for s, n in near.items() if s not in matched)

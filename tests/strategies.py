@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from therapies.vocabulary import (
     DiseaseCode,
+    LbclSubtype,
     PriorCarT,
     PriorTherapy,
     RelapseStatus,
@@ -31,4 +32,15 @@ answers_strategy = st.fixed_dictionaries(
         "recent_infusion": st.sampled_from(["yes", "no"]),
         "symptoms": st.lists(st.sampled_from(Symptom.values), unique=True),
     }
+)
+
+# Contract version 2: a lymphoma subtype, and lines of treatment not known.
+answers_v2_strategy = answers_strategy.flatmap(
+    lambda data: st.fixed_dictionaries(
+        {
+            "lbcl_subtype": st.sampled_from(["", *LbclSubtype.values]),
+            "prior_lines": st.integers(0, 15) | st.just("unsure"),
+            "age": st.none() | st.integers(0, 120),
+        }
+    ).map(lambda extra: {**data, **extra})
 )

@@ -16,9 +16,9 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from .conditions import CONDITION_FIELDS, CONDITIONS, Match
 from .models import (
     REVIEW_INTERVAL,
-    VOCABULARIES,
     CatalogVersion,
     DiscussionTopic,
     Disease,
@@ -32,37 +32,22 @@ from .models import (
     TreatmentCenter,
 )
 
-# Rule's JSON list fields and the vocabulary each one takes its codes from.
-RULE_CODE_FIELDS = {
-    "diseases": "disease",
-    "relapse_statuses": "relapse_status",
-    "prior_therapies_all": "prior_therapy",
-    "lenalidomide_refractory": "yes_no_unsure",
-    "transplant_eligible": "yes_no_unsure",
-    "prior_car_t": "prior_car_t",
-    "antigen_loss": "yes_no_unsure",
-    "caregiver": "yes_no_unsure",
-    "travel_abroad": "yes_no_unsure",
-    "recent_infusion": "yes_no_unsure",
-}
-
 
 class RuleForm(forms.ModelForm):
     """Rule with a checkbox per code instead of raw JSON lists."""
 
     class Meta:
         model = Rule
-        fields = ["indication", "topic", "question", "note", *Rule.CONDITION_FIELDS]
+        fields = ["indication", "topic", "question", "note", *CONDITION_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, vocabulary in RULE_CODE_FIELDS.items():
-            if name not in self.fields:
+        for condition in CONDITIONS:
+            if not condition.takes_codes or condition.name not in self.fields:
                 continue
-            model_field = Rule._meta.get_field(name)
-            self.fields[name] = forms.MultipleChoiceField(
-                label=capfirst(model_field.verbose_name),
-                choices=VOCABULARIES[vocabulary].choices,
+            self.fields[condition.name] = forms.MultipleChoiceField(
+                label=capfirst(condition.labels[0]),
+                choices=condition.choices,
                 widget=forms.CheckboxSelectMultiple,
                 required=False,
                 help_text=_("Tick none to accept any answer."),
@@ -71,6 +56,19 @@ class RuleForm(forms.ModelForm):
             # Only topics' and questions' rules show this: an indication's
             # rules take the indication's disease.
             self.fields["diseases"].help_text = _("Tick none to accept any disease.")
+
+
+def condition_rows(*, leave_out: tuple[str, ...] = ()) -> list:
+    """The conditions laid out for the admin: a range's two ends side by side,
+    lists of codes three to a row (so the checkboxes fit on one screen), then
+    the flags."""
+    shown = [c for c in CONDITIONS if c.name not in leave_out]
+    codes = [c.name for c in shown if c.takes_codes]
+    return [
+        *(c.fields for c in shown if c.match is Match.RANGE),
+        *(tuple(codes[i : i + 3]) for i in range(0, len(codes), 3)),
+        *(c.name for c in shown if c.match is Match.FLAG),
+    ]
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -162,30 +160,12 @@ class RuleInline(admin.StackedInline):
     form = RuleForm
     extra = 0
     # Side by side, the checkbox lists fit on one screen.
-    fields = [
-        "note",
-        ("min_age", "max_age"),
-        ("min_prior_lines", "max_prior_lines"),
-        ("diseases", "relapse_statuses", "prior_car_t"),
-        "prior_therapies_all",
-        ("lenalidomide_refractory", "transplant_eligible", "antigen_loss"),
-        ("caregiver", "travel_abroad", "recent_infusion"),
-        "urgent",
-    ]
+    fields = ["note", *condition_rows()]
 
 
 class IndicationRuleInline(RuleInline):
     # An indication's disease is its own field; a rule cannot narrow it.
-    fields = [
-        "note",
-        ("min_age", "max_age"),
-        ("min_prior_lines", "max_prior_lines"),
-        ("relapse_statuses", "prior_car_t"),
-        "prior_therapies_all",
-        ("lenalidomide_refractory", "transplant_eligible", "antigen_loss"),
-        ("caregiver", "travel_abroad", "recent_infusion"),
-        "urgent",
-    ]
+    fields = ["note", *condition_rows(leave_out=("diseases",))]
 
 
 @admin.register(Source)

@@ -25,6 +25,7 @@ from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
+from .conditions import CONDITIONS
 from .translation import TRANSLATED_FIELDS
 
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -35,6 +36,8 @@ OTHER_LANGUAGES = tuple(
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
 RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS]
+# Rule keys of conditions added after rows were first seeded (conditions.py).
+RULE_FIELDS_ADDED = tuple(name for c in CONDITIONS if c.added for name in c.fields)
 
 
 @dataclass(frozen=True)
@@ -288,9 +291,9 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
     """The row still holds the seed it got before some of today's keys existed.
 
     Its `seed_hash` was taken without the translation keys, or without fields
-    added since (`Kind.added`). It may take the new seed as long as nobody has
-    typed a translation in the admin, or changed an added field from its
-    default, yet.
+    added since (`Kind.added`, and a rule's `Condition.added`). It may take the
+    new seed as long as nobody has typed a translation in the admin, or changed
+    an added field from its default, yet.
     """
     translations = (
         set(kind.translations)
@@ -302,12 +305,30 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
         for name in kind.added
         if current[name] == _plain(_default(kind.model, name))
     }
-    for dropped in (translations, added, translations | added):
-        if dropped:
-            legacy = {k: v for k, v in current.items() if k not in dropped}
+    states = [current]
+    older_rules = _rules_before_added_conditions(kind, current)
+    if older_rules is not None:
+        states.append({**current, "rules": older_rules})
+    for state in states:
+        for dropped in (set(), translations, added, translations | added):
+            if state is current and not dropped:
+                continue  # today's state: not an older seed
+            legacy = {k: v for k, v in state.items() if k not in dropped}
             if _hash(legacy) == obj.seed_hash:
                 return True
     return False
+
+
+def _rules_before_added_conditions(kind: Kind, current: dict) -> list | None:
+    """The row's rules as a seed hashed them before the rule conditions added
+    since existed (`Condition.added`); None when one of those is set."""
+    if not kind.rules_fk or not RULE_FIELDS_ADDED:
+        return None
+    defaults = {n: _plain(_default(m.Rule, n)) for n in RULE_FIELDS_ADDED}
+    rules = current["rules"]
+    if any(rule[n] != value for rule in rules for n, value in defaults.items()):
+        return None
+    return [{k: v for k, v in r.items() if k not in defaults} for r in rules]
 
 
 def _hash(state: dict) -> str:

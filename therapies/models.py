@@ -22,15 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .conditions import CONDITION_FIELDS, CONDITIONS, VOCABULARIES, Condition, Match
 from .criteria import Criteria
-from .vocabulary import (
-    DiseaseCode,
-    PriorCarT,
-    PriorTherapy,
-    Regulator,
-    RelapseStatus,
-    YesNoUnsure,
-)
+from .vocabulary import DiseaseCode, Regulator
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -290,16 +284,53 @@ class CodesValidator:
         return isinstance(other, CodesValidator) and other.vocabulary == self.vocabulary
 
 
-VOCABULARIES = {
-    "disease": DiseaseCode,
-    "relapse_status": RelapseStatus,
-    "prior_therapy": PriorTherapy,
-    "yes_no_unsure": YesNoUnsure,
-    "prior_car_t": PriorCarT,
-}
+def condition_field(condition: Condition, label) -> models.Field:
+    """The model field holding one of `condition`'s values (conditions.py)."""
+    if condition.takes_codes:
+        return models.JSONField(
+            label,
+            default=list,
+            blank=True,
+            validators=[CodesValidator(condition.vocabulary)],
+        )
+    if condition.match is Match.RANGE:
+        return models.PositiveSmallIntegerField(
+            label,
+            null=True,
+            blank=True,
+            validators=[MaxValueValidator(condition.bounds[1])],
+        )
+    return models.BooleanField(label, null=True, blank=True)
 
 
-class Rule(models.Model):
+def range_ordered(condition: Condition) -> models.CheckConstraint:
+    low, high = condition.fields
+    return models.CheckConstraint(
+        condition=Q(**{f"{low}__isnull": True})
+        | Q(**{f"{high}__isnull": True})
+        | Q(**{f"{low}__lte": F(high)}),
+        name=f"rule_{condition.name}_range_ordered",
+    )
+
+
+# The Rule's condition fields, one or two per row of the conditions table.
+RuleConditions = type(
+    "RuleConditions",
+    (models.Model,),
+    {
+        "__module__": __name__,
+        "__doc__": "A rule's conditions, as conditions.CONDITIONS declares them.",
+        "Meta": type("Meta", (), {"abstract": True}),
+        **{
+            name: condition_field(condition, label)
+            for condition in CONDITIONS
+            for name, label in zip(condition.fields, condition.labels, strict=True)
+        },
+    },
+)
+
+
+class Rule(RuleConditions):
     """One set of conditions for an indication, a topic or a question.
 
     The owner applies when any of its rules is met. Empty lists mean "any".
@@ -315,102 +346,10 @@ class Rule(models.Model):
         EligibilityQuestion, models.CASCADE, null=True, blank=True, related_name="rules"
     )
     note = models.CharField(_("what this route is"), max_length=200, blank=True)
-    diseases = models.JSONField(
-        _("diseases"), default=list, blank=True, validators=[CodesValidator("disease")]
-    )
-    min_age = models.PositiveSmallIntegerField(
-        _("minimum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
-    )
-    max_age = models.PositiveSmallIntegerField(
-        _("maximum age"), null=True, blank=True, validators=[MaxValueValidator(120)]
-    )
-    min_prior_lines = models.PositiveSmallIntegerField(
-        _("minimum prior lines"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(15)],
-    )
-    max_prior_lines = models.PositiveSmallIntegerField(
-        _("maximum prior lines"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(15)],
-    )
-    relapse_statuses = models.JSONField(
-        _("relapse statuses (any of)"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("relapse_status")],
-    )
-    prior_therapies_all = models.JSONField(
-        _("prior therapies (all of)"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("prior_therapy")],
-    )
-    lenalidomide_refractory = models.JSONField(
-        _("lenalidomide-refractory"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    transplant_eligible = models.JSONField(
-        _("transplant eligible"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    prior_car_t = models.JSONField(
-        _("prior CAR T outcome (any of)"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("prior_car_t")],
-    )
-    antigen_loss = models.JSONField(
-        _("target loss"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    caregiver = models.JSONField(
-        _("caregiver"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    travel_abroad = models.JSONField(
-        _("travel abroad"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    recent_infusion = models.JSONField(
-        _("recent infusion"),
-        default=list,
-        blank=True,
-        validators=[CodesValidator("yes_no_unsure")],
-    )
-    urgent = models.BooleanField(_("urgent"), null=True, blank=True)
     history = HistoricalRecords()
 
     # The conditions, in the order people read them; loader and admin use this.
-    CONDITION_FIELDS = (
-        "diseases",
-        "min_age",
-        "max_age",
-        "min_prior_lines",
-        "max_prior_lines",
-        "relapse_statuses",
-        "prior_therapies_all",
-        "lenalidomide_refractory",
-        "transplant_eligible",
-        "prior_car_t",
-        "antigen_loss",
-        "caregiver",
-        "travel_abroad",
-        "recent_infusion",
-        "urgent",
-    )
+    CONDITION_FIELDS = CONDITION_FIELDS
 
     class Meta:
         verbose_name = _("rule")
@@ -436,18 +375,7 @@ class Rule(models.Model):
                 ),
                 name="rule_has_exactly_one_owner",
             ),
-            models.CheckConstraint(
-                condition=Q(min_age__isnull=True)
-                | Q(max_age__isnull=True)
-                | Q(min_age__lte=F("max_age")),
-                name="rule_age_range_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_prior_lines__isnull=True)
-                | Q(max_prior_lines__isnull=True)
-                | Q(min_prior_lines__lte=F("max_prior_lines")),
-                name="rule_lines_range_ordered",
-            ),
+            *(range_ordered(c) for c in CONDITIONS if c.match is Match.RANGE),
         ]
 
     def __str__(self):
@@ -455,24 +383,10 @@ class Rule(models.Model):
 
     def criteria(self, disease_code: str | None = None) -> Criteria:
         """This rule as a `Criteria`; an indication's rule takes its disease."""
-        diseases = (disease_code,) if disease_code else tuple(self.diseases)
-        return Criteria(
-            diseases=diseases,
-            min_age=self.min_age,
-            max_age=self.max_age,
-            min_prior_lines=self.min_prior_lines,
-            max_prior_lines=self.max_prior_lines,
-            relapse_statuses=tuple(self.relapse_statuses),
-            prior_therapies_all=tuple(self.prior_therapies_all),
-            lenalidomide_refractory=tuple(self.lenalidomide_refractory),
-            transplant_eligible=tuple(self.transplant_eligible),
-            prior_car_t=tuple(self.prior_car_t),
-            antigen_loss=tuple(self.antigen_loss),
-            caregiver=tuple(self.caregiver),
-            travel_abroad=tuple(self.travel_abroad),
-            recent_infusion=tuple(self.recent_infusion),
-            urgent=self.urgent,
-        )
+        values = {name: getattr(self, name) for name in CONDITION_FIELDS}
+        if disease_code:
+            values["diseases"] = (disease_code,)
+        return Criteria.from_values(values)
 
 
 class TreatmentCenterQuerySet(models.QuerySet):

@@ -41,12 +41,8 @@ class Text(str):
 
 def translated_text(obj, name: str, language: str) -> Text:
     """`obj`'s field `name` in `language`, else its English text marked as such."""
-    english = (
-        getattr(obj, build_localized_fieldname(name, SOURCE_LANGUAGE), None)
-        # A row written before the field was translated keeps it in the base column.
-        or obj.__dict__.get(name)
-        or ""
-    )
+    # Migration 0002 copied every row's text into its English column.
+    english = getattr(obj, build_localized_fieldname(name, SOURCE_LANGUAGE), None) or ""
     if language == SOURCE_LANGUAGE:
         return Text(english)
     value = getattr(obj, build_localized_fieldname(name, language), None)
@@ -211,17 +207,50 @@ def build_catalog(version: tuple, language: str = SOURCE_LANGUAGE) -> Catalog:
         return _build(version, language)
 
 
-def _build(version: tuple, language: str) -> Catalog:
-    def text(obj, name):
-        return translated_text(obj, name, language)
+def _sources_prefetch() -> Prefetch:
+    return Prefetch("sources", queryset=m.Source.objects.all())
 
-    sources = Prefetch("sources", queryset=m.Source.objects.all())
-    rules = Prefetch("rules", queryset=m.Rule.objects.order_by("id"))
-    diseases = {
-        d.code: DiseaseInfo(d.code, text(d, "name"), text(d, "description"))
+
+def _rules_prefetch() -> Prefetch:
+    return Prefetch("rules", queryset=m.Rule.objects.order_by("id"))
+
+
+def _build(version: tuple, language: str) -> Catalog:
+    therapies = _therapies(language)
+    indications = _indications(language, therapies)
+    topics = _topics(language)
+    reviewed = [
+        *(t.last_reviewed for t in therapies.values()),
+        *(i.last_reviewed for i in indications),
+        *(t.last_reviewed for t in topics.values()),
+    ]
+    return Catalog(
+        version=version,
+        language=language,
+        diseases=_diseases(language),
+        therapies=therapies,
+        indications=indications,
+        topics=topics,
+        questions=_questions(language),
+        centers=_centers(),
+        prices=_prices(language),
+        last_reviewed=min(reviewed) if reviewed else None,
+    )
+
+
+def _diseases(language: str) -> dict[str, DiseaseInfo]:
+    return {
+        d.code: DiseaseInfo(
+            d.code,
+            translated_text(d, "name", language),
+            translated_text(d, "description", language),
+        )
         for d in m.Disease.objects.all()
     }
-    therapies = {
+
+
+def _therapies(language: str) -> dict[str, TherapyInfo]:
+    return {
         t.slug: TherapyInfo(
             t.slug,
             t.brand_name,
@@ -229,14 +258,19 @@ def _build(version: tuple, language: str) -> Catalog:
             t.short_name,
             t.maker,
             t.target,
-            text(t, "summary"),
+            translated_text(t, "summary", language),
             t.order,
             t.last_reviewed,
             _sources(t),
         )
-        for t in m.Therapy.objects.prefetch_related(sources)
+        for t in m.Therapy.objects.prefetch_related(_sources_prefetch())
     }
-    indications = tuple(
+
+
+def _indications(
+    language: str, therapies: dict[str, TherapyInfo]
+) -> tuple[IndicationInfo, ...]:
+    return tuple(
         IndicationInfo(
             i.slug,
             therapies[i.therapy.slug],
@@ -251,28 +285,36 @@ def _build(version: tuple, language: str) -> Catalog:
             _rules(i, i.disease.code),
         )
         for i in m.Indication.objects.select_related("therapy", "disease")
-        .prefetch_related(sources, rules)
+        .prefetch_related(_sources_prefetch(), _rules_prefetch())
         .order_by("therapy__order", "therapy__slug", "approved_on", "slug")
     )
-    topics = {
+
+
+def _topics(language: str) -> dict[str, TopicInfo]:
+    return {
         t.slug: TopicInfo(
             t.slug,
-            text(t, "title"),
-            text(t, "body"),
-            text(t, "question"),
+            translated_text(t, "title", language),
+            translated_text(t, "body", language),
+            translated_text(t, "question", language),
             t.priority,
             t.last_reviewed,
             _sources(t),
             _rules(t),
             t.when_no_therapy_fits,
         )
-        for t in m.DiscussionTopic.objects.prefetch_related(sources, rules)
+        for t in m.DiscussionTopic.objects.prefetch_related(
+            _sources_prefetch(), _rules_prefetch()
+        )
     }
-    questions = tuple(
+
+
+def _questions(language: str) -> tuple[QuestionInfo, ...]:
+    return tuple(
         QuestionInfo(
             q.slug,
-            text(q, "text"),
-            text(q, "help_text"),
+            translated_text(q, "text", language),
+            translated_text(q, "help_text", language),
             tuple(sorted(d.code for d in q.diseases.all())),
             {
                 answer: topic.slug
@@ -289,10 +331,13 @@ def _build(version: tuple, language: str) -> Catalog:
         for q in m.EligibilityQuestion.objects.select_related(
             "topic_if_yes", "topic_if_no", "topic_if_unsure"
         )
-        .prefetch_related("diseases", rules)
+        .prefetch_related("diseases", _rules_prefetch())
         .order_by("order", "slug")
     )
-    centers = tuple(
+
+
+def _centers() -> tuple[CenterInfo, ...]:
+    return tuple(
         CenterInfo(
             c.slug,
             c.name,
@@ -309,7 +354,10 @@ def _build(version: tuple, language: str) -> Catalog:
             "country", "name"
         )
     )
-    prices = tuple(
+
+
+def _prices(language: str) -> tuple[PriceInfo, ...]:
+    return tuple(
         PriceInfo(
             p.therapy.slug if p.therapy_id else None,
             p.therapy.brand_name if p.therapy_id else p.label,
@@ -322,25 +370,8 @@ def _build(version: tuple, language: str) -> Catalog:
             _sources(p),
         )
         for p in m.Price.objects.select_related("therapy")
-        .prefetch_related(sources)
+        .prefetch_related(_sources_prefetch())
         .order_by("therapy__order", "country")
-    )
-    reviewed = [
-        *(t.last_reviewed for t in therapies.values()),
-        *(i.last_reviewed for i in indications),
-        *(t.last_reviewed for t in topics.values()),
-    ]
-    return Catalog(
-        version=version,
-        language=language,
-        diseases=diseases,
-        therapies=therapies,
-        indications=indications,
-        topics=topics,
-        questions=questions,
-        centers=centers,
-        prices=prices,
-        last_reviewed=min(reviewed) if reviewed else None,
     )
 
 

@@ -200,3 +200,42 @@ def test_a_staff_edit_to_an_emergency_number_is_kept(db):
     assert "emergency_number NZ" in report.kept_staff_edits
     number.refresh_from_db()
     assert number.second_number == "112"
+
+
+def _as_seeded_before_the_subtype_condition_existed(slug: str) -> None:
+    """The topic as the release before lymphoma subtypes left it: its rules
+    hashed without the `lbcl_subtypes` key."""
+    from therapies.loader import KINDS, _hash, _row_state
+
+    kind = next(k for k in KINDS if k.name == "topic")
+    topic = m.DiscussionTopic.objects.get(slug=slug)
+    old = _row_state(kind, topic)
+    old["rules"] = [
+        {k: v for k, v in rule.items() if k != "lbcl_subtypes"} for rule in old["rules"]
+    ]
+    topic.seed_hash = _hash(old)
+    topic.save()
+
+
+def test_a_changed_seed_reaches_rules_seeded_before_a_condition_was_added(db):
+    _as_seeded_before_the_subtype_condition_existed("bridging-therapy")
+    assert m.Rule.objects.filter(topic__slug="bridging-therapy").exists()
+    data = read_catalog()
+    topic = next(t for t in data["topic"] if t["slug"] == "bridging-therapy")
+    topic["priority"] = 71
+    report = load_catalog(data=data)
+    assert report.updated == ["topic bridging-therapy"]
+    assert m.DiscussionTopic.objects.get(slug="bridging-therapy").priority == 71
+
+
+def test_a_rule_condition_staff_set_is_not_taken_for_an_older_seed(db):
+    _as_seeded_before_the_subtype_condition_existed("bridging-therapy")
+    m.Rule.objects.filter(topic__slug="bridging-therapy").update(
+        lbcl_subtypes=["dlbcl"]
+    )
+    data = read_catalog()
+    topic = next(t for t in data["topic"] if t["slug"] == "bridging-therapy")
+    topic["priority"] = 71
+    report = load_catalog(data=data)
+    assert "topic bridging-therapy" in report.kept_staff_edits
+    assert m.DiscussionTopic.objects.get(slug="bridging-therapy").priority != 71
