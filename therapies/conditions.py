@@ -154,6 +154,10 @@ class Condition:
     # Added after catalog rows were first seeded: a rule hashed before it
     # existed still holds its seed while it keeps its default (loader.py).
     added: bool = False
+    # Answers that meet the condition but are no reason to tell the patient
+    # ("no CAR T before" is why a topic is not for the just-treated, not why
+    # it is for this patient).
+    unremarkable: frozenset = frozenset()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -321,6 +325,7 @@ CONDITIONS: tuple[Condition, ...] = (
         vocabulary="prior_car_t",
         topic=gettext_noop("How an earlier CAR T went"),
         phrase=w.prior_car_t_phrase,
+        unremarkable=frozenset({PriorCarT.NONE}),
     ),
     yes_no_condition(
         "antigen_loss",
@@ -348,9 +353,9 @@ CONDITIONS: tuple[Condition, ...] = (
         Match.FLAG,
         (gettext_lazy("urgent"),),
         Sentences(
-            met=gettext_noop("You reported symptoms after a recent CAR T infusion."),
+            met=gettext_noop("You reported symptoms that need a call to your care team now."),
             met_if_false=gettext_noop("You reported no urgent symptoms."),
-            missed=gettext_noop("This is for urgent symptoms after an infusion."),
+            missed=gettext_noop("This is for symptoms that need a call now."),
         ),
         no_words,
     ),

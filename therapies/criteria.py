@@ -136,6 +136,7 @@ class CriterionResult:
     name: str
     outcome: Outcome
     explain: Callable[[], str] = field(repr=False, compare=False)
+    remarkable: bool = True  # a met one that is no reason to tell is not
 
     @property
     def text(self) -> str:
@@ -156,7 +157,9 @@ class Evaluation:
 
     @property
     def reasons(self) -> list[str]:
-        return [r.text for r in self.results if r.outcome is Outcome.MET]
+        return [
+            r.text for r in self.results if r.outcome is Outcome.MET and r.remarkable
+        ]
 
 
 def _result(check: Check, answers) -> CriterionResult:
@@ -167,6 +170,7 @@ def _result(check: Check, answers) -> CriterionResult:
         condition.answer,
         outcome,
         lambda: condition.sentence(accepted, value, outcome),
+        remarkable=value not in condition.unremarkable,
     )
 
 
