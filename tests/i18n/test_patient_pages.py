@@ -15,7 +15,7 @@ LOCALE = {"es": "es", "zh-hans": "zh_Hans"}
 
 STEP_ANSWERS = {
     "safety": {"recent_infusion": "no"},
-    "disease": {"disease": "lbcl"},
+    "disease": {"disease": "lbcl", "lbcl_subtype": "dlbcl"},
     "about": {"age": "58", "country": "US"},
     "history": {
         "prior_lines": "1",
