@@ -14,19 +14,19 @@ LANGUAGES = {
         "safety": "Control de seguridad",
         "eligibility": "Preguntas que hacen los centros",
         "review": "Revise sus respuestas",
-        "results": "Prepárese para hablar con su médico",
+        "results": "Sus preguntas para el médico",
         "print": "Preguntas para mi oncólogo",
         "switch_to": "zh-hans",
-        "switched_heading": "准备与医生沟通",
+        "switched_heading": "您要问医生的问题",
     },
     "zh-hans": {
         "safety": "安全检查",
         "eligibility": "治疗中心会问的问题",
         "review": "核对您的回答",
-        "results": "准备与医生沟通",
+        "results": "您要问医生的问题",
         "print": "要问肿瘤科医生的问题",
         "switch_to": "es",
-        "switched_heading": "Prepárese para hablar con su médico",
+        "switched_heading": "Sus preguntas para el médico",
     },
 }
 
@@ -54,13 +54,14 @@ def walk_in(page, site, language, axe_check):
     answer(page, "recent_infusion", "no")
     save(page)
     answer(page, "disease", "lbcl")
+    answer(page, "lbcl_subtype", "dlbcl")
     axe_check(page)
     save(page)
     page.locator('input[name="age"]').fill("58")
     page.locator('select[name="country"]').select_option("US")
     axe_check(page)
     save(page)
-    page.locator('input[name="prior_lines"]').fill("1")
+    page.locator('select[name="prior_lines"]').select_option("1")
     answer(page, "relapse_status", "early_relapse")
     answer(page, "prior_therapies", "chemoimmunotherapy")
     answer(page, "transplant_eligible", "yes")
