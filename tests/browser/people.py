@@ -27,6 +27,12 @@ LOCALES = {"en": "en-US", "es": "es-ES", "zh-hans": "zh-CN"}
 # new page (its heading, the progress bar, where the button is).
 SECONDS_PER_ANSWER = 8
 SECONDS_PER_PAGE = 5
+TYPICAL_CENTRE_ANSWERS = {
+    "active-infection": "no",
+    "brain-involvement": "no",
+    "daily-activity": "yes",
+    "insurance": "yes",
+}
 
 
 @dataclass
@@ -77,8 +83,12 @@ class Walk:
         self.page.locator(f'select[name="{name}"]').select_option(value)
         self.answers += 1
 
-    def answer_every_centre_question(self, value: str) -> None:
+    def answer_every_centre_question(self, usual: str = "unsure") -> None:
+        """The staff's questions: as most patients answer them where known
+        (no infection, the brain not reached, fit and insured), else `usual`."""
         for group in self.page.locator("main fieldset").all():
+            slug = group.locator("input").first.get_attribute("name")
+            value = TYPICAL_CENTRE_ANSWERS.get(slug, usual)
             group.locator(f'input[value="{value}"]').check()
             self.answers += 1
 
