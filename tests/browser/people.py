@@ -21,6 +21,8 @@ from playwright.sync_api import Page, expect
 # number is guessed from the region (en-US is the United States, zh-CN China)
 # until the patient has said where they live.
 LOCALES = {"en": "en-US", "es": "es-ES", "zh-hans": "zh-CN"}
+# Where the wife lives, in each language she is walked in.
+HOMES = {"en": "US", "es": "ES", "zh-hans": "CN"}
 
 # Where the intake promises to take "about 5 minutes": a person needs about
 # 8 seconds to read a question and answer it, and about 5 seconds to take in a
@@ -186,7 +188,7 @@ def young_man_in_the_uk(walk: Walk) -> None:
     walk.finish()
 
 
-def wife_ten_days_after_car_t(walk: Walk, country: str = "US") -> None:
+def wife_ten_days_after_car_t(walk: Walk) -> None:
     """Her husband had CAR T ten days ago and has a fever and is confused.
 
     She ticks the two symptoms, leaves the infusion question alone and presses
@@ -204,7 +206,7 @@ def wife_ten_days_after_car_t(walk: Walk, country: str = "US") -> None:
     walk.choose("lbcl_subtype", "dlbcl")
     walk.press("about")
     walk.type("age", 63)
-    walk.pick("country", country)
+    walk.pick("country", HOMES[walk.language])
     walk.press("history")
     walk.pick("prior_lines", "2")
     walk.choose("relapse_status", "early_relapse")
