@@ -106,7 +106,7 @@ def test_the_woman_in_texas_sees_her_short_list_within_two_phone_screens(
     assert NO_THERAPY_FITS not in page_text(page)
 
 
-def test_the_daughter_who_does_not_know_the_lines_is_asked_again_then_not_told_nothing_fits(  # noqa: E501
+def test_the_daughter_is_asked_again_for_the_lines_and_not_told_nothing_fits(
     phone, site, axe_check
 ):
     language = "zh-hans"
