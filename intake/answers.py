@@ -105,6 +105,11 @@ class Answers:
         return any(s != Symptom.NONE for s in self.symptoms)
 
     @property
+    def recovering(self) -> bool:
+        """Just had CAR T, too early to tell: what matters now is recovery."""
+        return self.prior_car_t == PriorCarT.TOO_EARLY
+
+    @property
     def lines_known(self) -> bool:
         return self.prior_lines != UNSURE_LINES
 

@@ -69,6 +69,8 @@ def draft_save_step(
     completed = [s for s in locked.completed_steps if s != step]
     if after != before:
         reopened = set(INVALIDATES.get(step, ()))
+        if after.symptoms != before.symptoms:
+            reopened.add("urgent-seen")
         completed = [s for s in completed if s not in reopened]
     if complete:
         completed.append(step)

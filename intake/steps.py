@@ -87,9 +87,10 @@ def _reopened_by(step: Step) -> tuple[str, ...]:
 
 # When a step's answers change, the later steps whose applicability or
 # questions read one of them are looked at again (their answers stay filled
-# in); any change on the safety step shows the urgent warning again.
+# in). A change in the symptoms shows the urgent warning again
+# (services.draft_save_step); answering the infusion question after calling
+# does not.
 INVALIDATES = {step.slug: _reopened_by(step) for step in STEPS if _reopened_by(step)}
-INVALIDATES["safety"] = ("urgent-seen", *INVALIDATES.get("safety", ()))
 
 
 def applicable_steps(answers: Answers, catalog: Catalog) -> list[Step]:

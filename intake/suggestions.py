@@ -11,6 +11,7 @@ whether someone is a candidate is decided by the treating centre.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from therapies.snapshot import (
 from therapies.vocabulary import (
     AFTER_CAR_T_FAILED,
     REGULATOR_COVERAGE,
-    PriorCarT,
+    DiseaseCode,
     Regulator,
     regulator_for_country,
 )
@@ -43,6 +44,16 @@ from therapies.vocabulary import (
 from .answers import Answers
 
 REGULATOR_ORDER = [Regulator.FDA, Regulator.EMA, Regulator.NMPA, Regulator.CDSCO]
+
+
+class Fit(StrEnum):
+    """What the page may say about approved CAR T for these answers."""
+
+    FITS = "fits"  # an approval in the patient's country fits
+    UNKNOWN = "unknown"  # an answer the patient was not sure of decides it
+    ELSEWHERE = "elsewhere"  # only approvals in other countries fit
+    NOT_COVERED = "not_covered"  # the catalog holds no approval for this cancer
+    NONE = "none"  # we hold the approvals, and none fits
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,7 @@ class Suggestions:
     centers: tuple[CenterInfo, ...]
     prices: tuple[PriceInfo, ...]
     trial_prices: tuple[PriceInfo, ...] = field(default=())
+    fit: Fit = Fit.NONE
 
     @property
     def coverage(self) -> dict:
@@ -103,10 +115,15 @@ class Suggestions:
         }
 
     @property
+    def to_check(self) -> tuple[NearMiss, ...]:
+        """Approvals that may fit: only answers not known stand in the way."""
+        return tuple(n for n in self.not_yet if n.unsure)
+
+    @property
     def recovering(self) -> bool:
         """Just treated, too early to tell: the page is about recovery, and the
         topics' rules leave the failure pathways out."""
-        return self.answers.prior_car_t == PriorCarT.TOO_EARLY
+        return self.answers.recovering
 
     def to_contract(self) -> dict:
         """The JSON object of the intake contract."""
@@ -266,14 +283,15 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
         disease_met = any(
             r.name == "disease" and r.outcome is Outcome.MET for r in ev.results
         )
-        if disease_met and len(ev.misses) == 1:
+        only_unknown = all(r.outcome is Outcome.UNKNOWN for r in ev.misses)
+        if disease_met and (len(ev.misses) == 1 or only_unknown):
             near[slug] = NearMiss(
                 therapy=indication.therapy,
                 indication=indication,
                 regulator=indication.regulator,
                 abroad=indication.regulator != home,
                 missing=tuple(r.text for r in ev.misses),
-                unsure=ev.misses[0].outcome is Outcome.UNKNOWN,
+                unsure=only_unknown,
                 evaluation=ev,
             )
     therapies = tuple(
@@ -306,8 +324,23 @@ def questions_apply(question: QuestionInfo, answers: Answers) -> bool:
 def eligibility_questions(
     answers: Answers, catalog: Catalog
 ) -> tuple[QuestionInfo, ...]:
-    """The staff-managed questions the intake shows for these answers."""
+    """The staff-managed questions the intake shows for these answers: none
+    for someone recovering from CAR T (they are asked before treatment)."""
+    if answers.recovering:
+        return ()
     return tuple(q for q in catalog.questions if questions_apply(q, answers))
+
+
+def _fit(answers: Answers, catalog: Catalog, therapies, not_yet) -> Fit:
+    if any(not m.abroad for m in therapies):
+        return Fit.FITS
+    if answers.disease == DiseaseCode.UNSURE or any(n.unsure for n in not_yet):
+        return Fit.UNKNOWN
+    if therapies:
+        return Fit.ELSEWHERE
+    if not any(i.disease == answers.disease for i in catalog.indications):
+        return Fit.NOT_COVERED
+    return Fit.NONE
 
 
 GENERAL_REASON = gettext_noop(
@@ -320,6 +353,24 @@ NO_DATA_REASON = gettext_noop(
     "We do not have approval information for your country yet, so trials may "
     "matter to you."
 )
+UNKNOWN_FIT_REASON = gettext_noop(
+    "We cannot tell yet whether an approved CAR T fits you: an answer that "
+    "decides it was “not sure”."
+)
+NOT_COVERED_REASON = gettext_noop(
+    "We hold no CAR T approval for the kind of cancer you chose."
+)
+ELSEWHERE_REASON = gettext_noop(
+    "No CAR T therapy approved in your country has a label that fits your "
+    "answers right now."
+)
+# Why trials are raised, by what we know of a fit (no reason when one fits).
+NO_FIT_REASONS = {
+    Fit.UNKNOWN: UNKNOWN_FIT_REASON,
+    Fit.ELSEWHERE: ELSEWHERE_REASON,
+    Fit.NOT_COVERED: NOT_COVERED_REASON,
+    Fit.NONE: NOTHING_FITS_REASON,
+}
 ELIGIBILITY_REASON = gettext_noop("You answered “%(answer)s” to: %(question)s")
 ANSWER_WORDS = {
     "yes": gettext_noop("yes"),
@@ -328,22 +379,24 @@ ANSWER_WORDS = {
 }
 
 
+def _no_fit_reason(fit: Fit, answers: Answers, home) -> str | None:
+    """Why a topic kept for "when no therapy fits" is raised; None when not."""
+    if fit is Fit.FITS or answers.recovering:  # recovering: not now
+        return None
+    return NO_FIT_REASONS[fit] if home else NO_DATA_REASON
+
+
 def _topics(
-    answers: Answers, catalog: Catalog, questions, *, therapy_fits: bool, home
+    answers: Answers, catalog: Catalog, questions, *, fit: Fit, home
 ) -> tuple[TopicMatch, ...]:
     reasons: dict[str, list[str]] = {}
     language = get_language()
     general = cached_gettext(GENERAL_REASON, language)
-    nothing_fits = NOTHING_FITS_REASON if home else NO_DATA_REASON
+    no_fit = _no_fit_reason(fit, answers, home)
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
-        if (
-            met is None
-            and topic.when_no_therapy_fits
-            and not therapy_fits
-            and answers.prior_car_t != PriorCarT.TOO_EARLY  # recovering: not now
-        ):
-            met = (cached_gettext(nothing_fits, language),)
+        if met is None and topic.when_no_therapy_fits and no_fit:
+            met = (cached_gettext(no_fit, language),)
         if met is None:
             continue
         reasons[topic.slug] = list(met) or [general]
@@ -419,21 +472,17 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
     questions = eligibility_questions(answers, catalog)
     slugs = [m.therapy.slug for m in therapies]
     prices, trial_prices = _prices(answers, catalog, slugs)
+    fit = _fit(answers, catalog, therapies, not_yet)
     return Suggestions(
         answers=answers,
         urgent=answers.urgent,
         home_regulator=home,
         therapies=therapies,
         not_yet=not_yet,
-        topics=_topics(
-            answers,
-            catalog,
-            questions,
-            therapy_fits=any(not m.abroad for m in therapies),
-            home=home,
-        ),
+        topics=_topics(answers, catalog, questions, fit=fit, home=home),
         eligibility_questions=questions,
         centers=_centers(answers, catalog, set(slugs)),
         prices=prices,
         trial_prices=trial_prices,
+        fit=fit,
     )

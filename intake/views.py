@@ -211,6 +211,14 @@ def urgent(request, token):
         if "urgent-seen" not in submission.completed_steps:
             submission.completed_steps = [*submission.completed_steps, "urgent-seen"]
             submission.save(update_fields=["completed_steps", "updated_at"])
+        if "safety" not in submission.completed_steps:
+            messages.info(
+                request,
+                _(
+                    "Your symptoms are saved. One question is left on this page: "
+                    "have you had a CAR T-cell infusion in the last 8 weeks?"
+                ),
+            )
         return redirect(
             _step_url(
                 submission,

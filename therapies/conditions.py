@@ -353,7 +353,9 @@ CONDITIONS: tuple[Condition, ...] = (
         Match.FLAG,
         (gettext_lazy("urgent"),),
         Sentences(
-            met=gettext_noop("You reported symptoms that need a call to your care team now."),
+            met=gettext_noop(
+                "You reported symptoms that need a call to your care team now."
+            ),
             met_if_false=gettext_noop("You reported no urgent symptoms."),
             missed=gettext_noop("This is for symptoms that need a call now."),
         ),

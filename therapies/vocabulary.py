@@ -71,7 +71,7 @@ class PriorTherapy(models.TextChoices):
     ANTI_CD38 = "anti_cd38", _("Anti-CD38 antibody (such as daratumumab, isatuximab)")
     BISPECIFIC = (
         "bispecific",
-        _("Bispecific antibody (such as blinatumomab, glofitamab, teclistamab)"),
+        _("Bispecific antibody (such as glofitamab, epcoritamab, talquetamab)"),
     )
     CD19_DIRECTED = (
         "cd19_directed",

@@ -138,3 +138,46 @@ def test_an_unknown_token_cannot_send_email(client, catalog):
     response = client.post("/i/not-a-token/email-link/", {"email": "a@example.org"})
     assert response.status_code == 404
     assert not mail.outbox
+
+
+def test_an_unknown_line_count_is_not_told_that_nothing_fits(client, make_submission):
+    submission = make_submission(
+        {
+            "disease": "mm",
+            "prior_lines": "unsure",
+            "relapse_status": "refractory",
+            "prior_therapies": ["pi", "imid"],
+            "lenalidomide_refractory": "yes",
+            "country": "CN",
+        },
+        submitted=True,
+    )
+    html = client.get(f"/i/{submission.token}/results/").content.decode()
+    top = short_list(html)
+    assert "No approved CAR T therapy has a label" not in html
+    assert "We cannot tell yet whether an approved CAR T fits you" in top
+    assert "Ask your doctor about these:" in top
+    assert "Fucaso" in top
+
+
+def test_a_recovering_patient_is_not_asked_the_questions_centres_ask(
+    client, make_submission
+):
+    submission = make_submission(RECOVERING)
+    html = client.get(f"/i/{submission.token}/eligibility/", follow=True)
+    assert html.redirect_chain  # the step does not apply: moved on
+    assert "/eligibility/" not in html.redirect_chain[-1][0]
+
+
+def test_answering_the_infusion_question_after_calling_does_not_repeat_the_warning(
+    client, catalog
+):
+    client.post("/start/", {"symptoms": ["fever", "confusion"]})
+    submission = Submission.objects.get()
+    response = client.post(f"/i/{submission.token}/urgent/", follow=True)
+    assert "One question is left on this page" in response.content.decode()
+    response = client.post(
+        f"/i/{submission.token}/safety/",
+        {"recent_infusion": "yes", "symptoms": ["fever", "confusion"]},
+    )
+    assert response.url == f"/i/{submission.token}/disease/"

@@ -211,3 +211,43 @@ def test_a_database_without_the_catalog_gets_a_message_not_a_traceback(
     finally:
         with connection.schema_editor() as editor:
             editor.create_model(CatalogVersion)
+
+
+NO_FIT_SENTENCE = "No approved CAR T therapy has a label that fits"
+
+
+@pytest.mark.parametrize(
+    "change,fit_reason",
+    [
+        # The line count is not known: we cannot tell, and say so.
+        ({"prior_lines": "unsure", "country": "CN"}, "We cannot tell yet"),
+        # Not sure of the cancer, or one the catalog holds no approval for:
+        # the trials topic is raised by its own rules.
+        ({"disease": "unsure"}, "Diagnosis: I am not sure"),
+        ({"disease": "other_blood"}, "Diagnosis: Another blood cancer"),
+    ],
+)
+def test_nothing_fits_is_never_said_where_the_truth_is_we_do_not_know(
+    catalog, tmp_path, change, fit_reason
+):
+    result = run_suggest(tmp_path, {**MYELOMA_AFTER_ONE, **change})
+    reasons = " ".join(r for t in result["topics"] for r in t["reasons"])
+    assert NO_FIT_SENTENCE not in reasons
+    trials = next(t for t in result["topics"] if t["slug"] == "clinical-trials")
+    assert fit_reason in " ".join(trials["reasons"])
+
+
+def test_an_unknown_line_count_lists_what_to_check(catalog, tmp_path):
+    result = run_suggest(
+        tmp_path, {**MYELOMA_AFTER_ONE, "prior_lines": "unsure", "country": "CN"}
+    )
+    assert not result["therapies"]
+    assert {"fucaso", "zevor-cel"} <= {n["slug"] for n in result["not_yet"]}
+
+
+def test_a_definite_no_still_says_so(catalog, tmp_path):
+    result = run_suggest(
+        tmp_path,
+        {**MYELOMA_AFTER_ONE, "relapse_status": "remission", "prior_lines": 1},
+    )
+    assert not result["therapies"]
