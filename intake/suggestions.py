@@ -29,21 +29,14 @@ from therapies.snapshot import (
     IndicationInfo,
     PriceInfo,
     QuestionInfo,
+    RegulatorInfo,
     RuleInfo,
     TherapyInfo,
     TopicInfo,
 )
-from therapies.vocabulary import (
-    AFTER_CAR_T_FAILED,
-    REGULATOR_COVERAGE,
-    DiseaseCode,
-    Regulator,
-    regulator_for_country,
-)
+from therapies.vocabulary import AFTER_CAR_T_FAILED, DiseaseCode
 
 from .answers import Answers
-
-REGULATOR_ORDER = [Regulator.FDA, Regulator.EMA, Regulator.NMPA, Regulator.CDSCO]
 
 
 class Fit(StrEnum):
@@ -102,16 +95,17 @@ class Suggestions:
     prices: tuple[PriceInfo, ...]
     trial_prices: tuple[PriceInfo, ...] = field(default=())
     fit: Fit = Fit.NONE
+    home: RegulatorInfo | None = None
 
     @property
     def coverage(self) -> dict:
         """What the catalog knows of approvals in the patient's country."""
-        status, checked = REGULATOR_COVERAGE.get(self.home_regulator, ("no_data", None))
+        home = self.home
         return {
             "country": self.answers.country or None,
-            "regulator": self.home_regulator,
-            "status": status,
-            "checked": checked,
+            "regulator": home.code if home else None,
+            "status": home.coverage if home else "no_data",
+            "checked": home.approvals_checked.isoformat() if home else None,
         }
 
     @property
@@ -193,13 +187,11 @@ def _closest(indication: IndicationInfo, answers: Answers) -> Evaluation | None:
     return min(evaluations, key=lambda ev: len(ev.misses), default=None)
 
 
-def _regulator_rank(regulator: str, home: str | None) -> tuple[int, int]:
-    order = (
-        REGULATOR_ORDER.index(regulator)
-        if regulator in REGULATOR_ORDER
-        else len(REGULATOR_ORDER)
-    )
-    return (0 if regulator == home else 1, order)
+def _regulator_rank(
+    regulator: str, home: str | None, catalog: Catalog
+) -> tuple[int, int, str]:
+    known = catalog.regulators.get(regulator)
+    return (0 if regulator == home else 1, known.order if known else 0, regulator)
 
 
 # An earlier treatment aimed at a CAR T's target, by target: a caution to
@@ -207,8 +199,18 @@ def _regulator_rank(regulator: str, home: str | None) -> tuple[int, int]:
 SAME_TARGET_THERAPY = {"CD19": "cd19_directed", "BCMA": "bcma_directed"}
 
 
-def _cautions(therapy: TherapyInfo, answers: Answers) -> tuple[str, ...]:
+def _cautions(indication: IndicationInfo, answers: Answers) -> tuple[str, ...]:
+    therapy = indication.therapy
     cautions = []
+    if not indication.wording_confirmed:
+        cautions.append(
+            _(
+                "We could not confirm the exact wording of the %(regulator)s "
+                "approval of %(brand)s. Check with your care team whether it "
+                "fits you."
+            )
+            % {"brand": therapy.brand_name, "regulator": indication.regulator}
+        )
     if SAME_TARGET_THERAPY.get(therapy.target) in answers.prior_therapies:
         cautions.append(
             _(
@@ -251,7 +253,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
         key=lambda i: (
             i.therapy.order,
             i.therapy.slug,
-            _regulator_rank(i.regulator, home),
+            _regulator_rank(i.regulator, home, catalog),
         )
     )
     matched: dict[str, TherapyMatch] = {}
@@ -272,7 +274,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                     regulator=indication.regulator,
                     abroad=indication.regulator != home,
                     reasons=met_reasons(rule.criteria, answers, language),
-                    cautions=_cautions(indication.therapy, answers),
+                    cautions=_cautions(indication, answers),
                 )
             continue
         if slug in matched or slug in near:
@@ -467,7 +469,8 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
     # Asked but left out (an answers file, or a draft from before a question
     # existed): not known, so the rules that need it are unknown, as for "not sure".
     answers = answers.applicable().unknowns_as_unsure()
-    home = regulator_for_country(answers.country)
+    regulator = catalog.regulator_for(answers.country)
+    home = regulator.code if regulator else None
     therapies, not_yet = _match_therapies(answers, catalog, home)
     questions = eligibility_questions(answers, catalog)
     slugs = [m.therapy.slug for m in therapies]
@@ -485,4 +488,5 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
         prices=prices,
         trial_prices=trial_prices,
         fit=fit,
+        home=regulator,
     )

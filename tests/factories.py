@@ -123,6 +123,23 @@ class TherapyFactory(ReviewedFactory):
     order = 100
 
 
+class RegulatorFactory(ReviewedFactory):
+    class Meta:
+        model = catalog.Regulator
+        django_get_or_create = ["code"]
+
+    code = "FDA"
+    name = factory.LazyAttribute(lambda o: f"{o.code} (test regulator)")
+    countries = factory.LazyAttribute(lambda o: ["US"] if o.code == "FDA" else [])
+    approvals_checked = datetime.date(2026, 11, 22)
+    coverage = catalog.Regulator.Coverage.PARTIAL
+
+
+def regulator(code: str) -> catalog.Regulator:
+    """The regulator with `code`: the migrated one when it exists."""
+    return RegulatorFactory(code=code)
+
+
 class IndicationFactory(ReviewedFactory):
     class Meta:
         model = catalog.Indication
@@ -130,7 +147,7 @@ class IndicationFactory(ReviewedFactory):
     slug = factory.Sequence(lambda n: f"test-indication-{n}")
     therapy = factory.SubFactory(TherapyFactory)
     disease = factory.SubFactory(DiseaseFactory)
-    regulator = "FDA"
+    regulator = factory.LazyFunction(lambda: regulator("FDA"))
     label = "Adults after two or more lines."
     approved_on = datetime.date(2024, 1, 15)
     approval_kind = catalog.Indication.ApprovalKind.REGULAR

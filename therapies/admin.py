@@ -26,6 +26,7 @@ from .models import (
     EmergencyNumber,
     Indication,
     Price,
+    Regulator,
     Rule,
     Source,
     Therapy,
@@ -175,6 +176,29 @@ class SourceAdmin(CatalogAdmin):
     list_filter = ["publisher"]
 
 
+@admin.register(Regulator)
+class RegulatorAdmin(TranslatedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "coverage",
+        "approvals_checked",
+        "order",
+        "last_reviewed",
+    ]
+    list_filter = ["coverage", ReviewOverdueFilter]
+    search_fields = ["code", "name", "countries"]
+    fieldsets = [
+        (None, {"fields": ["code", "order", "countries"]}),
+        languages_fieldset(_("Name in each language"), "name"),
+        (
+            _("Approvals we hold"),
+            {"fields": ["coverage", "approvals_checked"]},
+        ),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
+
+
 @admin.register(Disease)
 class DiseaseAdmin(TranslatedAdmin):
     list_display = ["name", "code", "order", "last_reviewed"]
@@ -221,10 +245,12 @@ class IndicationAdmin(ReviewedAdmin):
         "regulator_code",
         "approved_on",
         "approval_kind",
+        "wording_confirmed",
         "last_reviewed",
     ]
     list_filter = [
         "regulator",
+        "wording_confirmed",
         "approval_kind",
         "disease",
         "therapy",
@@ -244,7 +270,7 @@ class IndicationAdmin(ReviewedAdmin):
     @admin.display(description=_("regulator"), ordering="regulator")
     def regulator_code(self, obj):
         # The code (FDA) keeps the column narrow; the filter shows full names.
-        return obj.regulator
+        return obj.regulator_id
 
 
 @admin.register(DiscussionTopic)

@@ -22,6 +22,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import translation
+from django_countries.fields import (
+    Country,
+    CountryField,
+    MultipleCountriesDescriptor,
+)
 from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
@@ -69,6 +74,20 @@ class Kind:
 
 KINDS = [
     Kind("source", m.Source, ("key",), ("title", "publisher", "url", "published")),
+    Kind(
+        "regulator",
+        m.Regulator,
+        ("code",),
+        (
+            "name",
+            "countries",
+            "approvals_checked",
+            "coverage",
+            "order",
+            "last_reviewed",
+        ),
+        m2m={"sources": (m.Source, "key")},
+    ),
     Kind(
         "disease",
         m.Disease,
@@ -129,16 +148,21 @@ KINDS = [
         m.Indication,
         ("slug",),
         (
-            "regulator",
             "label",
             "approved_on",
             "approval_note",
             "approval_kind",
+            "wording_confirmed",
             "last_reviewed",
         ),
-        fks={"therapy": (m.Therapy, "slug"), "disease": (m.Disease, "code")},
+        fks={
+            "therapy": (m.Therapy, "slug"),
+            "disease": (m.Disease, "code"),
+            "regulator": (m.Regulator, "code"),
+        },
         m2m={"sources": (m.Source, "key")},
         rules_fk="indication",
+        added=("wording_confirmed",),
     ),
     Kind(
         "center",
@@ -221,7 +245,19 @@ def _default(model, name):
 def _plain(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, MultipleCountriesDescriptor):
+        # A CountryField(multiple=True) reads as Country objects.
+        return [country.code for country in value]
     return value
+
+
+def _seed_value(kind: Kind, name: str, value):
+    field = kind.model._meta.get_field(name)
+    if isinstance(field, CountryField) and field.multiple:
+        return sorted(value)  # as the field stores them
+    return _plain(value)
 
 
 def _rule_values(raw: dict) -> dict:
@@ -247,8 +283,8 @@ def _seed_state(kind: Kind, entry: dict) -> dict:
         )
     state = {}
     for name in kind.fields:
-        state[name] = _plain(
-            entry[name] if name in entry else _default(kind.model, name)
+        state[name] = _seed_value(
+            kind, name, entry[name] if name in entry else _default(kind.model, name)
         )
     for name in kind.translations:
         state[name] = entry.get(name, "")

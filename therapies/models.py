@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from .conditions import CONDITION_FIELDS, CONDITIONS, VOCABULARIES, Condition, Match
 from .criteria import Criteria
-from .vocabulary import DiseaseCode, Regulator
+from .vocabulary import DiseaseCode
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -83,14 +83,80 @@ class Disease(ReviewedContent):
         return self.name
 
 
+class Regulator(ReviewedContent):
+    """A medicines regulator and the countries where its approvals apply.
+
+    `coverage` says how much of its CAR T approvals the catalog holds as of
+    `approvals_checked`: the patient's page says when the list may be incomplete.
+    """
+
+    class Coverage(models.TextChoices):
+        COMPLETE = "complete", _("Complete: every CAR T approval as of the date")
+        PARTIAL = "partial", _("Partial: the list may be incomplete")
+
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z]+$", _("Letters only, such as FDA."))],
+        help_text=_("A short code patients see beside a product, such as FDA."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("The countries where its approvals apply."),
+    )
+    approvals_checked = models.DateField(_("approvals last checked"))
+    coverage = models.CharField(
+        _("coverage"),
+        max_length=10,
+        choices=Coverage.choices,
+        default=Coverage.PARTIAL,
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower comes first in lists.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("regulator")
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        # One regulator per country, so a patient's country names one list.
+        taken = {
+            country.code: other.code
+            for other in Regulator.objects.exclude(pk=self.pk).only("code", "countries")
+            for country in other.countries
+        }
+        clashes = sorted(
+            f"{c.code} ({taken[c.code]})" for c in self.countries if c.code in taken
+        )
+        if clashes:
+            raise ValidationError(
+                {
+                    "countries": _(
+                        "These countries already belong to another regulator: "
+                        "%(countries)s."
+                    )
+                    % {"countries": ", ".join(clashes)}
+                }
+            )
+
+
 class TherapyQuerySet(models.QuerySet):
     def for_listing(self):
         return self.prefetch_related(
             models.Prefetch(
                 "indications",
-                queryset=Indication.objects.select_related("disease")
+                queryset=Indication.objects.select_related("disease", "regulator")
                 .prefetch_related("rules")
-                .order_by("regulator", "approved_on"),
+                .order_by("regulator__order", "regulator_id", "approved_on"),
             )
         )
 
@@ -99,9 +165,11 @@ class TherapyQuerySet(models.QuerySet):
             "sources",
             models.Prefetch(
                 "indications",
-                queryset=Indication.objects.select_related("disease")
+                queryset=Indication.objects.select_related("disease", "regulator")
                 .prefetch_related("sources", "rules")
-                .order_by("regulator", "disease__order", "approved_on"),
+                .order_by(
+                    "regulator__order", "regulator_id", "disease__order", "approved_on"
+                ),
             ),
             models.Prefetch("prices", queryset=Price.objects.order_by("country")),
         )
@@ -151,8 +219,14 @@ class Indication(ReviewedContent):
     disease = models.ForeignKey(
         Disease, models.PROTECT, related_name="indications", verbose_name=_("disease")
     )
-    regulator = models.CharField(
-        _("regulator"), max_length=10, choices=Regulator.choices
+    # The column keeps the regulator's code (FDA), as before it was a table.
+    regulator = models.ForeignKey(
+        Regulator,
+        models.PROTECT,
+        to_field="code",
+        db_column="regulator",
+        related_name="indications",
+        verbose_name=_("regulator"),
     )
     label = models.TextField(_("label wording, in our own words"))
     approved_on = models.DateField(_("approval date"), null=True, blank=True)
@@ -168,15 +242,23 @@ class Indication(ReviewedContent):
         choices=ApprovalKind.choices,
         default=ApprovalKind.REGULAR,
     )
+    wording_confirmed = models.BooleanField(
+        _("wording confirmed"),
+        default=True,
+        help_text=_(
+            "Off when we could not confirm the label's exact wording: patients "
+            "are told to check with their team."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["therapy__order", "regulator", "disease__order"]
+        ordering = ["therapy__order", "regulator__order", "disease__order"]
         verbose_name = _("indication")
         indexes = [models.Index(fields=["regulator", "disease"])]
 
     def __str__(self):
-        return f"{self.therapy.brand_name} · {self.disease.name} · {self.regulator}"
+        return f"{self.therapy.brand_name} · {self.disease.name} · {self.regulator_id}"
 
 
 class DiscussionTopic(ReviewedContent):

@@ -83,6 +83,17 @@ class DiseaseInfo:
 
 
 @dataclass(frozen=True)
+class RegulatorInfo:
+    code: str
+    name: Text
+    countries: tuple[str, ...]
+    coverage: str
+    approvals_checked: datetime.date
+    order: int
+    last_reviewed: datetime.date
+
+
+@dataclass(frozen=True)
 class TherapyInfo:
     slug: str
     brand_name: str
@@ -115,6 +126,7 @@ class IndicationInfo:
     last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
     rules: tuple[RuleInfo, ...]
+    wording_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,9 @@ class Catalog:
     version: tuple
     language: str
     diseases: dict[str, DiseaseInfo]
+    regulators: dict[str, RegulatorInfo]
+    # {country code: regulator code}; a country is in at most one regulator.
+    country_regulators: dict[str, str]
     therapies: dict[str, TherapyInfo]
     indications: tuple[IndicationInfo, ...]
     topics: dict[str, TopicInfo]
@@ -187,6 +202,12 @@ class Catalog:
     @property
     def question_slugs(self) -> frozenset[str]:
         return frozenset(q.slug for q in self.questions)
+
+    def regulator_for(self, country: str) -> RegulatorInfo | None:
+        """The regulator whose approvals apply in `country`, or None when the
+        catalog has none there."""
+        code = self.country_regulators.get(country)
+        return self.regulators[code] if code else None
 
 
 def _sources(obj) -> tuple[SourceInfo, ...]:
@@ -219,6 +240,7 @@ def _build(version: tuple, language: str) -> Catalog:
     therapies = _therapies(language)
     indications = _indications(language, therapies)
     topics = _topics(language)
+    regulators = _regulators(language)
     reviewed = [
         *(t.last_reviewed for t in therapies.values()),
         *(i.last_reviewed for i in indications),
@@ -228,6 +250,12 @@ def _build(version: tuple, language: str) -> Catalog:
         version=version,
         language=language,
         diseases=_diseases(language),
+        regulators=regulators,
+        country_regulators={
+            country: r.code
+            for r in reversed(regulators.values())
+            for country in r.countries
+        },
         therapies=therapies,
         indications=indications,
         topics=topics,
@@ -246,6 +274,21 @@ def _diseases(language: str) -> dict[str, DiseaseInfo]:
             translated_text(d, "description", language),
         )
         for d in m.Disease.objects.all()
+    }
+
+
+def _regulators(language: str) -> dict[str, RegulatorInfo]:
+    return {
+        r.code: RegulatorInfo(
+            r.code,
+            translated_text(r, "name", language),
+            tuple(country.code for country in r.countries),
+            r.coverage,
+            r.approvals_checked,
+            r.order,
+            r.last_reviewed,
+        )
+        for r in m.Regulator.objects.order_by("order", "code")
     }
 
 
@@ -275,7 +318,7 @@ def _indications(
             i.slug,
             therapies[i.therapy.slug],
             i.disease.code,
-            i.regulator,
+            i.regulator_id,
             english_text(i.label, language),
             i.approved_on,
             i.approval_note,
@@ -283,6 +326,7 @@ def _indications(
             i.last_reviewed,
             _sources(i),
             _rules(i, i.disease.code),
+            i.wording_confirmed,
         )
         for i in m.Indication.objects.select_related("therapy", "disease")
         .prefetch_related(_sources_prefetch(), _rules_prefetch())

@@ -12,13 +12,14 @@ same fields: the history then keeps every language, not only English.
 
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import DiscussionTopic, Disease, EligibilityQuestion, Therapy
+from .models import DiscussionTopic, Disease, EligibilityQuestion, Regulator, Therapy
 
 TRANSLATED_FIELDS = {
     DiscussionTopic: ("title", "body", "question"),
     EligibilityQuestion: ("text", "help_text"),
     Disease: ("name", "description"),
     Therapy: ("summary",),
+    Regulator: ("name",),
 }
 
 

@@ -16,7 +16,7 @@ from django_countries import countries
 
 from .emergency import emergency_for_request, emergency_help
 from .models import Indication, Therapy, TreatmentCenter
-from .vocabulary import Regulator, RelapseStatus, Symptom
+from .vocabulary import RelapseStatus, Symptom
 
 ORDINAL_LINES = {
     0: _("first line"),
@@ -98,18 +98,25 @@ class RegulatorGroup:
 
 
 def by_regulator(therapies) -> tuple[list[RegulatorGroup], list[Therapy]]:
-    """Each regulator's approvals, FDA first, and the products with none listed."""
-    groups = {code: RegulatorGroup(code, label) for code, label in Regulator.choices}
+    """Each regulator's approvals, in the regulators' order, and the products
+    with none listed."""
+    groups: dict[str, RegulatorGroup] = {}
+    order: dict[str, tuple] = {}
     unlisted = []
     for therapy in therapies:
         rows: dict[str, TherapyRow] = {}
         for indication in therapy.indications.all():
-            rows.setdefault(indication.regulator, TherapyRow(therapy)).add(indication)
+            regulator = indication.regulator
+            order[regulator.code] = (regulator.order, regulator.code)
+            groups.setdefault(
+                regulator.code, RegulatorGroup(regulator.code, regulator.name)
+            )
+            rows.setdefault(regulator.code, TherapyRow(therapy)).add(indication)
         for code, row in rows.items():
             groups[code].rows.append(row)
         if not rows:
             unlisted.append(therapy)
-    return [g for g in groups.values() if g.rows], unlisted
+    return sorted(groups.values(), key=lambda g: order[g.code]), unlisted
 
 
 NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
@@ -128,13 +135,13 @@ def _route(rule) -> tuple[str, str]:
 
 
 def indications_by_regulator(therapy: Therapy) -> list[tuple[str, list[Indication]]]:
-    """(regulator label, its indications), FDA first, each with `routes` to show."""
-    labels = dict(Regulator.choices)
-    grouped: dict[str, list[Indication]] = {code: [] for code in labels}
+    """(regulator name, its indications), in the regulators' order (the
+    query's), each with `routes` to show."""
+    grouped: dict[str, list[Indication]] = {}
     for indication in therapy.indications.all():
         indication.routes = [_route(rule) for rule in indication.rules.all()]
-        grouped.setdefault(indication.regulator, []).append(indication)
-    return [(labels.get(code, code), items) for code, items in grouped.items() if items]
+        grouped.setdefault(indication.regulator.name, []).append(indication)
+    return list(grouped.items())
 
 
 # The emergency number is guessed from the browser's language, so these pages

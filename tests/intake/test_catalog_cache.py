@@ -42,7 +42,7 @@ def grow_catalog(n):
             slug=f"extra-{i}-lbcl",
             therapy=therapy,
             disease=disease,
-            regulator="FDA",
+            regulator_id="FDA",
             label="l",
             last_reviewed=TODAY,
         )

@@ -6,7 +6,6 @@ from intake.answers import parse_answers
 from intake.suggestions import suggest
 from tests.strategies import answers_strategy
 from therapies.criteria import evaluate
-from therapies.vocabulary import regulator_for_country
 
 SETTINGS = settings(
     max_examples=400,
@@ -37,7 +36,7 @@ def test_no_therapy_from_another_regulator_appears_unless_the_patient_will_trave
 ):
     answers = parse_answers(data)
     result = suggest(answers, catalog)
-    home = regulator_for_country(answers.country)
+    home = catalog.country_regulators.get(answers.country)
     for match in result.therapies:
         if answers.travel_abroad != "yes" and home is not None:
             assert match.regulator == home

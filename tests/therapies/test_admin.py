@@ -22,6 +22,7 @@ from therapies.models import (
     EmergencyNumber,
     Indication,
     Price,
+    Regulator,
     Rule,
     Source,
     Therapy,
@@ -31,6 +32,7 @@ from therapies.models import (
 TRANSLATED = {"title", "body", "question"}
 CATALOG_MODELS = [
     Source,
+    Regulator,
     Disease,
     Therapy,
     Indication,

@@ -6,6 +6,7 @@ from tests.factories import (
     RuleFactory,
     SourceFactory,
     TherapyFactory,
+    regulator,
 )
 from tests.therapies.pages import page_text
 from therapies.models import Therapy
@@ -100,9 +101,9 @@ def test_a_therapy_pages_query_count_does_not_grow_with_its_content(
 ):
     sources = SourceFactory.create_batch(3)
     therapy = TherapyFactory(sources=sources)
-    for regulator in ("FDA", "EMA", "NMPA", "CDSCO"):
+    for code in ("FDA", "EMA", "NMPA", "CDSCO"):
         indication = IndicationFactory(
-            therapy=therapy, regulator=regulator, sources=sources
+            therapy=therapy, regulator=regulator(code), sources=sources
         )
         RuleFactory.create_batch(2, indication=indication)
     for country in ("US", "SG", "CN"):

@@ -1,4 +1,4 @@
-from tests.factories import IndicationFactory, RuleFactory, TherapyFactory
+from tests.factories import IndicationFactory, RuleFactory, TherapyFactory, regulator
 from tests.therapies.pages import page_text
 
 
@@ -63,8 +63,8 @@ def test_the_list_runs_three_queries(client, catalog, django_assert_num_queries)
 def test_the_lists_query_count_does_not_grow_with_the_catalog(
     client, catalog, django_assert_num_queries
 ):
-    for regulator in ("FDA", "EMA", "NMPA"):
-        indication = IndicationFactory(regulator=regulator)
+    for code in ("FDA", "EMA", "NMPA"):
+        indication = IndicationFactory(regulator=regulator(code))
         RuleFactory.create_batch(2, indication=indication)
     with django_assert_num_queries(3):
         response = client.get("/therapies/")
