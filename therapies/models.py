@@ -96,9 +96,14 @@ class Regulator(ReviewedContent):
 
     code = models.CharField(
         _("code"),
-        max_length=10,
+        max_length=20,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z]+$", _("Letters only, such as FDA."))],
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z][A-Za-z ]*$",
+                _("Letters and spaces only, such as FDA or Health Canada."),
+            )
+        ],
         help_text=_("A short code patients see beside a product, such as FDA."),
     )
     name = models.CharField(_("name"), max_length=200)
