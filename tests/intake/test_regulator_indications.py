@@ -317,11 +317,13 @@ def test_in_korea_kymriah_for_all_stops_at_25(catalog):
     "country,regulator,expected",
     [
         ("GB", "MHRA", {"kymriah", "yescarta"}),
-        ("CA", "Health Canada", {"kymriah", "yescarta"}),
+        ("CA", "Health Canada", {"kymriah", "yescarta", "breyanzi"}),
         ("AU", "TGA", {"kymriah", "yescarta"}),
         ("JP", "PMDA", {"kymriah", "yescarta", "breyanzi"}),
         ("DE", "EMA", {"kymriah", "yescarta", "breyanzi"}),
         ("PT", "EMA", {"kymriah", "yescarta", "breyanzi"}),
+        ("SG", "HSA", {"kymriah"}),
+        ("BR", "ANVISA", {"kymriah"}),
     ],
 )
 def test_a_patient_with_lbcl_after_two_lines_sees_what_their_country_approved(
@@ -338,3 +340,24 @@ def test_a_patient_with_lbcl_after_two_lines_sees_what_their_country_approved(
         brand = catalog.therapies[slug].brand_name
         assert f"<strong>{brand}</strong>" in html
     assert f"approved by {regulator}" in html
+
+
+@pytest.mark.parametrize("language", ["en", "es", "zh-hans"])
+def test_a_country_without_data_is_told_so_plainly_in_every_language(
+    client, make_submission, language
+):
+    from django.utils import translation
+
+    submission = make_submission({"country": "ZA"}, submitted=True)
+    prefix = "" if language == "en" else f"/{language}"
+    html = client.get(f"{prefix}/i/{submission.token}/results/").content.decode()
+    with translation.override(language):
+        no_data = translation.gettext(
+            "We do not have approval information for your country yet, so we "
+            "cannot say which CAR T therapies are approved there."
+        )
+        nothing_fits = translation.gettext(
+            "No approved CAR T therapy has a label that fits your answers right now."
+        )
+    assert no_data in html
+    assert nothing_fits.split(".")[0] not in html

@@ -81,6 +81,8 @@ def test_moving_a_country_to_another_regulator_changes_its_patients_list(catalog
         ("JP", "PMDA", "partial", "2026-12-05"),
         ("KR", "MFDS", "partial", "2026-12-05"),
         ("CH", "Swissmedic", "partial", "2026-12-05"),
+        ("SG", "HSA", "partial", "2026-12-05"),
+        ("BR", "ANVISA", "partial", "2026-12-05"),
         ("CN", "NMPA", "partial", "2026-11-22"),
         ("AQ", None, "no_data", None),
     ],
