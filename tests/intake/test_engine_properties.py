@@ -61,7 +61,9 @@ def test_the_engine_is_consistent(catalog, data):
     assert not therapy_slugs & {n.therapy.slug for n in result.not_yet}
     assert {p.therapy for p in result.prices} <= therapy_slugs
     for near in result.not_yet:
-        assert len(near.missing) == 1
+        # One condition missed, or only answers the patient was not sure of
+        # (a label may need several: the kind of lymphoma and the relapse).
+        assert len(near.missing) == 1 or near.unsure
     contract = result.to_contract()
     assert [t["slug"] for t in contract["therapies"]] == [
         m.therapy.slug for m in result.therapies
