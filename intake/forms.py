@@ -403,8 +403,9 @@ CONTACT_SHOWN_SALT = "intake.contact.shown"
 
 def contact_form_stamp(shown_at: float | None = None) -> str:
     """When the contact form was shown, signed so a robot cannot backdate it."""
-    return signing.dumps(int(time.time() if shown_at is None else shown_at),
-                         salt=CONTACT_SHOWN_SALT)
+    return signing.dumps(
+        int(time.time() if shown_at is None else shown_at), salt=CONTACT_SHOWN_SALT
+    )
 
 
 def contact_form_age(stamp: str) -> float | None:

@@ -44,7 +44,9 @@ class NoUploadsMiddleware:
             request.path_info
         ):
             return HttpResponse(
-                _("This site does not take file uploads. Please go back and try again."),
+                _(
+                    "This site does not take file uploads. Please go back and try again."
+                ),
                 status=415,
                 content_type="text/plain; charset=utf-8",
             )

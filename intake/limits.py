@@ -31,9 +31,7 @@ def _per_hour(setting: str):
 
 def limit_posts(setting: str):
     """Refuse a client's POSTs to the view beyond settings.<setting> an hour."""
-    return ratelimit(
-        key=client_key, rate=_per_hour(setting), method="POST", block=True
-    )
+    return ratelimit(key=client_key, rate=_per_hour(setting), method="POST", block=True)
 
 
 def rate_limited(request, exception):
