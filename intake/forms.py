@@ -486,12 +486,12 @@ class ContactForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        age = contact_form_age(data.get("shown_at") or "")
-        if (
-            data.get("website")
-            or age is None
-            or age < settings.CONTACT_MIN_FILL_SECONDS
-        ):
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(
+                _("Give an email or a phone number so a navigator can reach you.")
+            )
+        # Checked last, so a person's own mistakes are what they are told first.
+        if not self.errors and self._caught_in_a_trap(data):
             raise forms.ValidationError(
                 _(
                     "We could not send your request. Please check your details, "
@@ -499,11 +499,13 @@ class ContactForm(forms.Form):
                 ),
                 code="unsent",
             )
-        if not data.get("email") and not data.get("phone"):
-            raise forms.ValidationError(
-                _("Give an email or a phone number so a navigator can reach you.")
-            )
         return data
+
+    def _caught_in_a_trap(self, data) -> bool:
+        age = contact_form_age(data.get("shown_at") or "")
+        return bool(data.get("website")) or (
+            age is None or age < settings.CONTACT_MIN_FILL_SECONDS
+        )
 
 
 class LinkEmailForm(forms.Form):
