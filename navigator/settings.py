@@ -111,8 +111,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Turns a refused POST (intake/limits.py) into the 429 page.
-    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "navigator.urls"
@@ -233,6 +231,8 @@ CACHES = {
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang patients' requests.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -348,7 +348,6 @@ DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
 RATE_LIMIT_STARTS_PER_HOUR = env_int("RATE_LIMIT_STARTS_PER_HOUR", 20)
 RATE_LIMIT_CONTACTS_PER_HOUR = env_int("RATE_LIMIT_CONTACTS_PER_HOUR", 5)
 RATE_LIMIT_LINK_EMAILS_PER_HOUR = env_int("RATE_LIMIT_LINK_EMAILS_PER_HOUR", 10)
-RATELIMIT_VIEW = "intake.limits.rate_limited"
 # A contact request sent sooner than this after its form was shown is a robot's.
 CONTACT_MIN_FILL_SECONDS = env_int("CONTACT_MIN_FILL_SECONDS", 3)
 SILENCED_SYSTEM_CHECKS += [

@@ -176,3 +176,20 @@ def test_two_app_servers_share_the_count_through_redis(
         settings.RATELIMIT_USE_CACHE = server
         codes.append(start(client).status_code)
     assert codes == [302, 302, 302, 429]
+
+
+def test_when_redis_is_down_patients_still_get_through(
+    client, settings, catalog, caplog
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on port 9
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "down"
+    settings.RATE_LIMIT_STARTS_PER_HOUR = 1
+    assert [start(client).status_code for _ in range(2)] == [302, 302]
+    assert "the cache is unreachable" in caplog.text
