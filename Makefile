@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# For local use the site runs with DEBUG on (demo users, console email, plain
+# static files). The settings' default is off, so a deployment that forgets
+# DEBUG never shows debug pages; one that runs these targets sets DEBUG=False.
+export DEBUG ?= True
 
 .PHONY: run test lint format check migrate catalog demo bench soak messages clean
 

@@ -21,6 +21,14 @@ def _fast_settings(settings):
         cache.clear()
 
 
+@pytest.fixture
+def client():
+    """Posts forms urlencoded, as browsers do (see tests/clients.py)."""
+    from tests.clients import BrowserClient
+
+    return BrowserClient()
+
+
 @pytest.fixture(autouse=True)
 def _english_to_start():
     """A request in another language leaves it active in the thread: each test

@@ -114,6 +114,13 @@ def production_env(cluster: Cluster, workdir: Path) -> dict:
             # Urgent alerts are written to gunicorn's log instead of sent.
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "LOG_LEVEL": "INFO",
+            # Every simulated patient comes from 127.0.0.1 and sends the
+            # contact form as soon as it is read: limits and traps would stop
+            # them (they are tested in tests/intake/).
+            "RATE_LIMIT_STARTS_PER_HOUR": "0",
+            "RATE_LIMIT_CONTACTS_PER_HOUR": "0",
+            "RATE_LIMIT_LINK_EMAILS_PER_HOUR": "0",
+            "CONTACT_MIN_FILL_SECONDS": "0",
         }
     )
     env.pop("CSRF_TRUSTED_ORIGINS", None)

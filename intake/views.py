@@ -31,6 +31,7 @@ from . import services
 from .answers import Answers, answers_from_stored
 from .audit import client_ip
 from .forms import ContactForm, EligibilityForm, LinkEmailForm
+from .limits import limit_posts
 from .models import CONSENT_VERSION, Submission
 from .presentation import answer_rows, short_questions
 from .steps import BY_SLUG, next_step, previous_step, progress
@@ -114,6 +115,7 @@ def _render_step(request, step, form, answers, catalog, submission=None, status=
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_STARTS_PER_HOUR")
 def start(request):
     """The first step. The draft is created only when the patient answers it."""
     catalog = get_catalog()
@@ -356,6 +358,7 @@ def print_view(request, token):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_CONTACTS_PER_HOUR")
 def contact(request, token):
     submission = _get_submission(token)
     if response := _submitted_or_redirect(submission):
@@ -415,6 +418,7 @@ def deleted(request):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_LINK_EMAILS_PER_HOUR")
 def email_link(request, token):
     """Email the patient their private link once; the address is not kept."""
     submission = _get_submission(token)

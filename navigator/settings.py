@@ -1,10 +1,11 @@
 """Settings for the CAR T patient navigator.
 
-One file, driven by the environment. Local development needs nothing set: it
-runs with DEBUG on and a SQLite file in the project folder. A deployment sets
-DEBUG=False and must then provide SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL,
-or start-up stops with a message naming what is missing. `.env.example` lists
-every variable read here.
+One file, driven by the environment. DEBUG is off unless set, so a deployment
+that forgets it never shows debug pages with health data; with DEBUG off,
+SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be given, or start-up stops
+with a message naming what is missing. Local development sets only DEBUG=True
+(`make run` does) and runs with a SQLite file in the project folder.
+`.env.example` lists every variable read here.
 """
 
 import os
@@ -50,7 +51,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 _missing = [
     name
@@ -61,7 +62,7 @@ if _missing:
     raise ImproperlyConfigured(
         "DEBUG is off, so these environment variables must be set: "
         + ", ".join(_missing)
-        + ". See .env.example."
+        + ". See .env.example. For local use, set DEBUG=True (`make run` does)."
     )
 
 SECRET_KEY = env_str("SECRET_KEY") or "local-development-only-not-secret"
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "django_countries",
     "therapies",
     "intake",
@@ -97,6 +99,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (the CSRF check): no uploads but the admin's.
+    "intake.guards.NoUploadsMiddleware",
+    "intake.guards.NoRobotsOnPatientPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,8 +221,22 @@ STORAGES = {
     },
 }
 
+# The default cache holds what every app server must share (the rate limits'
+# counters, the queue's counts): Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0), else this process's memory, which is right for
+# one process only (each gunicorn worker would count on its own).
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang patients' requests.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     # Rendered results pages, keyed by everything they show. They hold health
     # data, so they stay in this process's memory (never a shared cache) and
     # only for minutes; a deleted submission's copy can no longer be reached.
@@ -256,7 +275,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# The origin only, never a path: a patient's page's URL holds their resume
+# token, and same-origin requests (static files) would carry it into access
+# logs. Not "no-referrer": browsers then send `Origin: null` with POSTs, which
+# fails Django's CSRF check over HTTPS.
+SECURE_REFERRER_POLICY = "strict-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -280,10 +303,19 @@ if not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-# Login throttling: five failures lock the username and address for an hour.
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# 127.0.0.1,10.0.0.0/8); no header is trusted from any other peer. The client's
+# address is read in one place, intake.audit.client_ip: audit records, axes
+# and the rate limits all use it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Login throttling: five failures from one address lock that address out for
+# an hour. By address alone, so nobody can lock a named coordinator out from
+# elsewhere by typing their username.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "intake.audit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -310,15 +342,48 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # `purge_drafts` (run daily); patients are told so where their link is shown.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
 
+# Abuse limits for anonymous POSTs, per client address and hour
+# (intake/limits.py); counted in the default cache, so shared by every app
+# server when REDIS_URL is set.
+RATE_LIMIT_STARTS_PER_HOUR = env_int("RATE_LIMIT_STARTS_PER_HOUR", 20)
+RATE_LIMIT_CONTACTS_PER_HOUR = env_int("RATE_LIMIT_CONTACTS_PER_HOUR", 5)
+RATE_LIMIT_LINK_EMAILS_PER_HOUR = env_int("RATE_LIMIT_LINK_EMAILS_PER_HOUR", 10)
+# A contact request sent sooner than this after its form was shown is a robot's.
+CONTACT_MIN_FILL_SECONDS = env_int("CONTACT_MIN_FILL_SECONDS", 3)
+SILENCED_SYSTEM_CHECKS += [
+    # django-ratelimit lists only third-party Redis backends; Django's own
+    # RedisCache increments atomically as well.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # Per-process counters: right for one process (local use, tests); a
+    # deployment with several workers or servers sets REDIS_URL (README).
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+
 # Logs carry request lines and errors, never form bodies: the intake views are
 # wrapped in sensitive_post_parameters and nothing here logs request data.
+# Every handler redacts resume tokens (/i/<token>/) from every record: request
+# lines, "Bad Request: …" and "Not Found: …" would otherwise carry them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "intake.logging.RedactTokensFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers for these (django.utils.log.DEFAULT_LOGGING)
+        # lack the filter: replaced by none, their records go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

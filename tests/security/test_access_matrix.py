@@ -9,10 +9,10 @@ review permission (403), and 404 on an unknown reference or a patient's token.
 """
 
 from django.conf import settings
-from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from intake import services
+from tests.clients import BrowserClient
 from tests.factories import CatalogEditorFactory, CoordinatorFactory, UserFactory
 
 ROLES = ("anonymous", "patient", "other_patient", "coordinator", "staff", "superuser")
@@ -113,7 +113,7 @@ def in_the_queue(submission):
 
 
 def signed_in(user):
-    client = Client()
+    client = BrowserClient()
     client.force_login(user)
     return client
 
@@ -138,9 +138,9 @@ def test_every_url_gives_each_kind_of_visitor_the_expected_status(make_submissio
 
     mine = in_the_queue(make_submission(submitted=True))
     theirs = in_the_queue(make_submission(submitted=True))
-    patient = Client()
+    patient = BrowserClient()
     clients = {
-        "anonymous": Client(),
+        "anonymous": BrowserClient(),
         "patient": patient,
         "other_patient": patient,
         "coordinator": signed_in(CoordinatorFactory()),
