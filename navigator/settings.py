@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "therapies",
     "intake",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "navigator.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intake.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,7 +178,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,6 +189,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # LogoutView then renders registration/logged_out.html.
 LOGOUT_REDIRECT_URL = None
+# Second factor (django-otp): coordinators and staff confirm a code from an
+# authenticator app before any coordinator or admin page (navigator.second_factor).
+OTP_LOGIN_URL = "second_factor:verify"
+OTP_TOTP_ISSUER = "CAR T Navigator"
 
 # Language: English by default; Spanish and Simplified Chinese under /es/ and /zh-hans/.
 LANGUAGE_CODE = "en"

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from intake.models import AuditEvent, Submission
-from tests.factories import CoordinatorFactory
+from tests.factories import CoordinatorFactory, sign_in_verified
 
 NAME = "Quillon Sentinelberg"
 EMAIL = "quillon.sentinel@example.org"
@@ -116,7 +116,7 @@ def test_nothing_a_patient_types_reaches_the_logs_or_the_audit_trail(catalog, ca
 
     coordinator = CoordinatorFactory()
     client = Client()
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     detail = f"/review/{submission.reference}/"
     assert NAME in client.get(detail).content.decode()
 
