@@ -3,11 +3,16 @@
 A signed-in person who must give a second factor (middleware.py) is sent to
 `verify`; one with no device yet is sent on to `enrol`, which shows the QR code
 and the secret, takes a first code and then shows the recovery codes, once.
-A wrong code is counted by django-axes like a wrong password, and each device
-slows down repeated tries on its own (django-otp's throttling).
+A wrong code is counted by django-axes like a wrong password: once axes blocks
+the account, no code is checked and the person is signed out (signing in again
+is refused until the block ends). Each device also slows down repeated tries
+on its own (django-otp's throttling), which a new sign-in does not reset.
 """
 
 import django_otp
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
@@ -40,13 +45,24 @@ def _go_to(name: str, request):
     return redirect(f"{reverse(name)}?{query}")
 
 
+def _credentials(request) -> dict:
+    return {"username": request.user.get_username()}
+
+
 def _count_failure(request) -> None:
     """django-axes counts a wrong code as a failed sign-in for this account."""
     user_login_failed.send(
-        sender=__name__,
-        credentials={"username": request.user.get_username()},
-        request=request,
+        sender=__name__, credentials=_credentials(request), request=request
     )
+
+
+def _locked_out(request):
+    """While django-axes blocks the account: signed out, with axes' own page."""
+    credentials = _credentials(request)
+    if not AxesProxyHandler.is_locked(request, credentials):
+        return None
+    logout(request)
+    return get_lockout_response(request, credentials=credentials)
 
 
 def _mark_verified(request, device) -> None:
@@ -66,11 +82,15 @@ def verify(request):
         return _go_to("second_factor:enrol", request)
     form = CodeForm(user)
     if request.method == "POST":
+        if blocked := _locked_out(request):
+            return blocked
         form = CodeForm(user, request.POST)
         if form.is_valid():
             _mark_verified(request, form.device)
             return redirect(_next_url(request))
         _count_failure(request)
+        if blocked := _locked_out(request):
+            return blocked
     return render(
         request,
         "registration/second_factor.html",
@@ -89,6 +109,8 @@ def enrol(request):
     device = app_device_to_enrol(user)
     form = EnrolForm(device)
     if request.method == "POST":
+        if blocked := _locked_out(request):
+            return blocked
         form = EnrolForm(device, request.POST)
         if form.is_valid():
             codes = app_device_confirm(device=device)
@@ -99,6 +121,8 @@ def enrol(request):
                 {"codes": codes, "next": _next_url(request)},
             )
         _count_failure(request)
+        if blocked := _locked_out(request):
+            return blocked
     return render(
         request,
         "registration/second_factor_enrol.html",
