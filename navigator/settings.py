@@ -193,6 +193,8 @@ LOGOUT_REDIRECT_URL = None
 # authenticator app before any coordinator or admin page (navigator.second_factor).
 OTP_LOGIN_URL = "second_factor:verify"
 OTP_TOTP_ISSUER = "CAR T Navigator"
+# The admin lists people's devices (to remove a lost one) without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Language: English by default; Spanish and Simplified Chinese under /es/ and /zh-hans/.
 LANGUAGE_CODE = "en"

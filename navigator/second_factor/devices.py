@@ -36,6 +36,12 @@ def qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
 
 
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(
+        device__in=StaticDevice.objects.devices_for_user(user, confirmed=True)
+    ).count()
+
+
 @transaction.atomic
 def recovery_codes_replace(*, user) -> list[str]:
     """New recovery codes for `user`, replacing any left. The person sees them

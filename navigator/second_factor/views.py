@@ -20,10 +20,18 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from intake.permissions import can_review
 
-from .devices import app_device_confirm, app_device_to_enrol, qr_data_uri, secret_text
+from .devices import (
+    app_device_confirm,
+    app_device_to_enrol,
+    qr_data_uri,
+    recovery_codes_left,
+    recovery_codes_replace,
+    secret_text,
+)
 from .forms import CodeForm, EnrolForm
 
 
@@ -87,6 +95,9 @@ def verify(request):
         form = CodeForm(user, request.POST)
         if form.is_valid():
             _mark_verified(request, form.device)
+            if isinstance(form.device, StaticDevice):
+                # A recovery code was used: say how many are left, offer new ones.
+                return _go_to("second_factor:recovery_codes", request)
             return redirect(_next_url(request))
         _count_failure(request)
         if blocked := _locked_out(request):
@@ -132,4 +143,28 @@ def enrol(request):
             "qr_code": qr_data_uri(device),
             "secret": secret_text(device),
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def recovery_codes(request):
+    """How many recovery codes are left; new ones (the old ones stop working)."""
+    if not request.user.is_verified():
+        return _go_to("second_factor:verify", request)
+    if request.method == "POST":
+        return render(
+            request,
+            "registration/recovery_codes.html",
+            {
+                "codes": recovery_codes_replace(user=request.user),
+                "next": _next_url(request),
+                "replaced": True,
+            },
+        )
+    return render(
+        request,
+        "registration/recovery_codes_left.html",
+        {"left": recovery_codes_left(request.user), "next": _next_url(request)},
     )

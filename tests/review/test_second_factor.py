@@ -29,6 +29,7 @@ from tests.factories import (
 
 VERIFY = "/accounts/second-factor/"
 ENROL = "/accounts/second-factor/enrol/"
+RECOVERY = "/accounts/second-factor/recovery-codes/"
 PASSWORD = "correct horse battery staple"
 
 
@@ -193,6 +194,31 @@ def test_a_recovery_code_works_once_only(client, nav):
     assert response.status_code == 200
     assert "That code did not work" in response.content.decode()
     assert sent_to_verify(client.get("/review/"))
+
+
+def test_after_a_recovery_code_new_ones_are_offered(client, nav):
+    recovery = StaticDevice.objects.create(user=nav, name="Recovery codes")
+    recovery.token_set.create(token="abcd2345")
+    recovery.token_set.create(token="efgh6723")
+    client.force_login(nav)
+    response = client.post(
+        VERIFY, {"code": "abcd2345", "next": "/review/metrics/"}, follow=True
+    )
+    html = response.content.decode()
+    assert "You have 1 recovery code left." in html
+    assert 'href="/review/metrics/"' in html
+
+    response = client.post(RECOVERY, {"next": "/review/metrics/"})
+    codes = re.findall(r'<li class="col">([a-z2-7]{8})</li>', response.content.decode())
+    assert len(codes) == 10
+    assert "The old ones no longer work" in response.content.decode()
+    assert set(StaticToken.objects.values_list("token", flat=True)) == set(codes)
+
+
+def test_new_recovery_codes_need_the_second_factor_first(password_only, app):
+    assert sent_to_verify(password_only.get(RECOVERY))
+    assert sent_to_verify(password_only.post(RECOVERY))
+    assert not StaticToken.objects.exists()
 
 
 def test_a_page_elsewhere_is_not_where_the_code_leads(password_only, app):

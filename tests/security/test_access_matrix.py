@@ -48,6 +48,7 @@ ADMIN_ONLY = {
 }
 
 SIGNED_IN_GO_ON = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 302)}
+SIGNED_IN_SEE_IT = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 200)}
 
 # name -> (method, expected status per role, expected status per role when a
 # URL argument is a stranger's: guessed token, unknown reference or slug).
@@ -61,6 +62,7 @@ RULES = {
     # Signed in with the second factor done (as every role here is): straight on.
     "second_factor:verify": ("get", SIGNED_IN_GO_ON, None),
     "second_factor:enrol": ("get", SIGNED_IN_GO_ON, None),
+    "second_factor:recovery_codes": ("get", SIGNED_IN_SEE_IT, None),
     "review:queue": ("get", coordinators_only(200), None),
     "review:export": ("get", coordinators_only(200), None),
     "review:metrics": ("get", coordinators_only(200), None),
