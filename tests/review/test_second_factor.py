@@ -59,6 +59,10 @@ def later(seconds=31):
     )
 
 
+def wrong_code(app) -> str:
+    return f"{(int(app_code(app)) + 1) % 1_000_000:06d}"
+
+
 def sent_to_verify(response, next_path=None) -> bool:
     if response.status_code != 302:
         return False
@@ -134,8 +138,7 @@ def test_a_verified_session_gets_a_new_session_key(password_only, app):
 
 
 def test_a_wrong_code_does_not_open_the_workspace(password_only, app):
-    wrong = f"{(int(app_code(app)) + 1) % 1_000_000:06d}"
-    response = password_only.post(VERIFY, {"code": wrong})
+    response = password_only.post(VERIFY, {"code": wrong_code(app)})
     assert response.status_code == 200
     assert "That code did not work" in response.content.decode()
     assert sent_to_verify(password_only.get("/review/"))
@@ -144,7 +147,7 @@ def test_a_wrong_code_does_not_open_the_workspace(password_only, app):
 
 
 def test_a_wrong_code_pauses_checking_for_a_moment(password_only, app):
-    password_only.post(VERIFY, {"code": "000000" if app_code(app) != "000000" else "1"})
+    password_only.post(VERIFY, {"code": wrong_code(app)})
     response = password_only.post(VERIFY, {"code": app_code(app)})
     assert "checking is paused" in response.content.decode()
     with later():
@@ -153,8 +156,8 @@ def test_a_wrong_code_pauses_checking_for_a_moment(password_only, app):
 
 
 def test_five_wrong_codes_sign_out_and_block_signing_in(password_only, app, client):
-    for _ in range(5):
-        with later(seconds=120 * _):
+    for i in range(5):
+        with later(seconds=120 * i):
             response = password_only.post(VERIFY, {"code": "not-a-code"})
     assert response.status_code == 429
     assert "Signing in is blocked for now" in response.content.decode()
