@@ -76,6 +76,7 @@ CREATE_COORDINATORS = """
 import os
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
 group = Group.objects.get(name="Coordinators")
 for name in os.environ["SOAK_COORDINATORS"].split(","):
     user = get_user_model().objects.create_user(
@@ -83,6 +84,9 @@ for name in os.environ["SOAK_COORDINATORS"].split(","):
         first_name="Soak", last_name=name,
     )
     user.groups.add(group)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    for code in os.environ["SOAK_RECOVERY_CODES"].split(","):
+        device.token_set.create(token=code)
 """
 
 
@@ -377,12 +381,15 @@ def main() -> int:
         manage(env, "migrate", "--noinput")
         manage(env, "load_catalog")
         password = secrets.token_urlsafe(16)
+        # The second factor: each coordinator signs in twice, one code each time.
+        recovery_codes = [secrets.token_hex(6) for _ in range(2)]
         usernames = [f"soak-coordinator-{i}" for i in range(1, COORDINATORS + 1)]
         manage(
             {
                 **env,
                 "SOAK_COORDINATORS": ",".join(usernames),
                 "SOAK_PASSWORD": password,
+                "SOAK_RECOVERY_CODES": ",".join(recovery_codes),
             },
             "shell",
             "-c",
@@ -407,8 +414,8 @@ def main() -> int:
         coordinators = [
             Coordinator(ctx, name, password, clog) for name in usernames + usernames
         ]
-        for coordinator in coordinators:
-            coordinator.login()
+        for i, coordinator in enumerate(coordinators):
+            coordinator.login(recovery_codes[i // len(usernames)])
         recorder.t0 = time.monotonic()
         logs, witness = run_load(ctx, cluster, server, coordinators, seed)
         say(f"soak: load done at {recorder.now():.1f}s; checking")

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "therapies",
     "intake",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "navigator.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intake.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,7 +183,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -186,6 +194,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # LogoutView then renders registration/logged_out.html.
 LOGOUT_REDIRECT_URL = None
+# Second factor (django-otp): coordinators and staff confirm a code from an
+# authenticator app before any coordinator or admin page (navigator.second_factor).
+OTP_LOGIN_URL = "second_factor:verify"
+OTP_TOTP_ISSUER = "CAR T Navigator"
+# The admin lists people's devices (to remove a lost one) without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Language: English by default; Spanish and Simplified Chinese under /es/ and /zh-hans/.
 LANGUAGE_CODE = "en"

@@ -3,11 +3,18 @@
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from intake.models import Submission
 from tests.browser.conftest import DESKTOP
-from tests.factories import URGENT_ANSWERS, CoordinatorFactory, SubmissionFactory
+from tests.factories import (
+    URGENT_ANSWERS,
+    AuthenticatorAppFactory,
+    CoordinatorFactory,
+    SubmissionFactory,
+    app_code,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -24,9 +31,10 @@ def move_to(page, status):
 
 
 def test_a_coordinator_signs_in_and_works_a_request_to_closed(page, site, axe_check):
-    CoordinatorFactory(
+    nora = CoordinatorFactory(
         username="nora", first_name="Nora", last_name="Navigator", password=PASSWORD
     )
+    app = AuthenticatorAppFactory(user=nora)
     submission = SubmissionFactory()
     SubmissionFactory(answer_overrides=URGENT_ANSWERS)  # the queue's urgent styling
 
@@ -35,6 +43,10 @@ def test_a_coordinator_signs_in_and_works_a_request_to_closed(page, site, axe_ch
     page.get_by_label("Username").fill("nora")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    axe_check(page)
+    page.get_by_label("Code").fill(app_code(app))
+    page.get_by_role("button", name="Continue").click()
     expect(
         page.get_by_role("heading", name="Patients who asked to be contacted")
     ).to_be_visible()
@@ -77,3 +89,28 @@ def test_a_coordinator_signs_in_and_works_a_request_to_closed(page, site, axe_ch
     page.get_by_role("link", name="Metrics").click()
     expect(page).to_have_url(re.compile(r"/review/metrics/$"))
     axe_check(page)
+
+
+def test_a_new_coordinator_sets_up_the_authenticator_app(page, site, axe_check):
+    CoordinatorFactory(username="ines", password=PASSWORD)
+
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(
+        page.get_by_role("heading", name="Set up your authenticator app")
+    ).to_be_visible()
+    expect(page.get_by_role("img", name="QR code")).to_be_visible()
+    axe_check(page)
+
+    app = TOTPDevice.objects.get(user__username="ines", confirmed=False)
+    page.get_by_label("Code").fill(app_code(app))
+    page.get_by_role("button", name="Check the code").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    axe_check(page)
+    page.get_by_role("link", name="I have saved them: continue").click()
+    expect(
+        page.get_by_role("heading", name="Patients who asked to be contacted")
+    ).to_be_visible()

@@ -104,9 +104,9 @@ def test_its_query_count_does_not_grow_with_the_data(
     SubmissionFactory.create_batch(count)
     coordinator_client.get(URL)
     cache.clear()  # counted again, as after the minute
-    # session, user with their review permission, weekly, diseases, totals,
-    # median
-    with django_assert_num_queries(6):
+    # session, user with their review permission, second-factor device, weekly,
+    # diseases, totals, median
+    with django_assert_num_queries(7):
         coordinator_client.get(URL)
 
 
@@ -119,7 +119,8 @@ def test_the_figures_are_counted_at_most_once_a_minute(
         assert first.context["totals"]["submitted"] == 1
         assert "Counted at 12:00 UTC" in first.content.decode()
         SubmissionFactory(submitted_at=at(1))
-        with django_assert_num_queries(2):  # session, user: no counting
+        # session, user, second-factor device: no counting
+        with django_assert_num_queries(3):
             again = coordinator_client.get(URL)
         assert again.context["totals"]["submitted"] == 1
     with time_machine.travel(NOW + datetime.timedelta(seconds=61), tick=False):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 import time_machine
 
-from tests.factories import CoordinatorFactory
+from tests.factories import AuthenticatorAppFactory, CoordinatorFactory, app_code
 
 START = datetime.datetime(2026, 11, 20, 8, tzinfo=datetime.UTC)
 PASSWORD = "correct horse battery staple"
@@ -13,11 +13,13 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def signed_in(client, db):
-    CoordinatorFactory(username="nav")
+    app = AuthenticatorAppFactory(user=CoordinatorFactory(username="nav"))
     with time_machine.travel(START, tick=False):
         response = client.post(
             "/accounts/login/", {"username": "nav", "password": PASSWORD}
         )
+        assert response.status_code == 302
+        response = client.post("/accounts/second-factor/", {"code": app_code(app)})
         assert response.status_code == 302
     return client
 

@@ -13,7 +13,12 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from intake import services
 from tests.clients import BrowserClient
-from tests.factories import CatalogEditorFactory, CoordinatorFactory, UserFactory
+from tests.factories import (
+    CatalogEditorFactory,
+    CoordinatorFactory,
+    UserFactory,
+    sign_in_verified,
+)
 
 ROLES = ("anonymous", "patient", "other_patient", "coordinator", "staff", "superuser")
 LOGIN = "login"  # 302 to /accounts/login/
@@ -42,6 +47,9 @@ ADMIN_ONLY = {
     "superuser": 200,
 }
 
+SIGNED_IN_GO_ON = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 302)}
+SIGNED_IN_SEE_IT = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 200)}
+
 # name -> (method, expected status per role, expected status per role when a
 # URL argument is a stranger's: guessed token, unknown reference or slug).
 # POSTs carry no data: the coordinator actions then refuse the empty form and
@@ -51,6 +59,10 @@ RULES = {
     "admin:therapies_discussiontopic_changelist": ("get", ADMIN_ONLY, None),
     "login": ("get", everyone(200), None),
     "logout": ("get", everyone(405), None),  # POST only
+    # Signed in with the second factor done (as every role here is): straight on.
+    "second_factor:verify": ("get", SIGNED_IN_GO_ON, None),
+    "second_factor:enrol": ("get", SIGNED_IN_GO_ON, None),
+    "second_factor:recovery_codes": ("get", SIGNED_IN_SEE_IT, None),
     "review:queue": ("get", coordinators_only(200), None),
     "review:export": ("get", coordinators_only(200), None),
     "review:metrics": ("get", coordinators_only(200), None),
@@ -114,7 +126,7 @@ def in_the_queue(submission):
 
 def signed_in(user):
     client = BrowserClient()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 

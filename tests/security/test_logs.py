@@ -21,7 +21,7 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from intake.models import AuditEvent, Submission
 from tests.clients import BrowserClient, sent_by_a_person
-from tests.factories import CoordinatorFactory
+from tests.factories import CoordinatorFactory, sign_in_verified
 
 NAME = "Quillon Sentinelberg"
 EMAIL = "quillon.sentinel@example.org"
@@ -118,7 +118,7 @@ def test_nothing_a_patient_types_reaches_the_logs_or_the_audit_trail(catalog, ca
 
     coordinator = CoordinatorFactory()
     client = BrowserClient()
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     detail = f"/review/{submission.reference}/"
     assert NAME in client.get(detail).content.decode()
 
