@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Submission
+from .models import Submission, UndeliveredEmail
 from .permissions import coordinator_users
 
 logger = logging.getLogger(__name__)
@@ -103,3 +103,14 @@ def urgent_alerts_send() -> list[str]:
     )
     logger.info("Urgent alert sent for %d request(s).", len(batch))
     return references
+
+
+def urgent_without_alert_count() -> int:
+    """How many urgent requests wait without an alert email, once alerts have
+    failed as often as settings.EMAIL_ATTEMPTS (0 before: a retry is due)."""
+    failing = UndeliveredEmail.objects.dead().filter(
+        kind=UndeliveredEmail.Kind.URGENT_ALERT
+    )
+    if not failing.exists():
+        return 0
+    return Submission.objects.urgent_not_alerted().count()

@@ -7,8 +7,10 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("export.csv", views.export, name="export"),
     path("metrics/", views.metrics, name="metrics"),
+    path("undelivered/", views.undelivered, name="undelivered"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/status/", views.change_status, name="status"),
     path("<str:reference>/notes/", views.add_note, name="note"),
+    path("<str:reference>/spam/", views.mark_spam, name="spam"),
 ]

@@ -30,9 +30,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from therapies.snapshot import get_catalog
 
+from ..alerts import urgent_without_alert_count
 from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
-from ..models import AuditEvent, ReviewEvent, Submission
+from ..models import AuditEvent, ReviewEvent, Submission, UndeliveredEmail
 from ..permissions import can_review
 from ..presentation import answer_rows
 from ..suggestions import suggest
@@ -42,6 +43,7 @@ from .forms import (
     AssignForm,
     NoteForm,
     QueueFilterForm,
+    RevisionForm,
     StatusForm,
     person_name,
 )
@@ -56,6 +58,7 @@ from .services import (
     submission_add_note,
     submission_assign,
     submission_change_status,
+    submission_mark_spam,
 )
 
 Status = Submission.ReviewStatus
@@ -154,6 +157,7 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
+            "urgent_without_alert": urgent_without_alert_count(),
             "section": "queue",
         },
     )
@@ -194,8 +198,10 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             "transitions": [
                 (code, Status(code).label)
                 for code in allowed_transitions(submission.review_status)
-                if code != Status.CLOSED
+                if code not in Submission.FINISHED
             ],
+            "can_mark_spam": Status.SPAM
+            in allowed_transitions(submission.review_status),
             "can_close": Status.CLOSED in allowed_transitions(submission.review_status),
             "contact_language": _language_name(submission.contact_language),
             "interface_language": _language_name(submission.language),
@@ -329,6 +335,35 @@ def add_note(request, reference):
     return _back(submission)
 
 
+@never_cache
+@require_POST
+@login_required
+def mark_spam(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date; reload it and try again."))
+        return _back(submission)
+    try:
+        submission_mark_spam(
+            submission=submission,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request,
+        _("%(reference)s was marked as spam and left the queue.")
+        % {"reference": submission.reference},
+    )
+    return redirect("review:queue")
+
+
 def _form_problem(form: forms.Form) -> str:
     for name, errors in form.errors.items():
         if name == "revision":
@@ -386,3 +421,23 @@ def metrics(request):
         counted = {**dashboard(), "counted_at": timezone.now()}
         cache.set(key, counted, METRICS_TTL)
     return render(request, "review/metrics.html", {**counted, "section": "metrics"})
+
+
+# Emails that could not be sent ------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@login_required
+def undelivered(request):
+    """Emails that failed settings.EMAIL_ATTEMPTS times: identifiers only."""
+    _require_coordinator(request)
+    return render(
+        request,
+        "review/undelivered.html",
+        {
+            "records": UndeliveredEmail.objects.dead()[:200],
+            "urgent_without_alert": urgent_without_alert_count(),
+            "section": "queue",
+        },
+    )
