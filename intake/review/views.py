@@ -157,9 +157,20 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
-            "urgent_without_alert": urgent_without_alert_count(),
+            "urgent_without_alert": _urgent_without_alert(),
             "section": "queue",
         },
+    )
+
+
+URGENT_WITHOUT_ALERT_KEY = "queue-urgent-without-alert"
+
+
+def _urgent_without_alert() -> int:
+    """The banner's count, kept as long as the status counts: every page of
+    the queue shows it, and it only matters while alerts keep failing."""
+    return cache.get_or_set(
+        URGENT_WITHOUT_ALERT_KEY, urgent_without_alert_count, COUNTS_TTL
     )
 
 

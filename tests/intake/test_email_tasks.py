@@ -112,11 +112,15 @@ def test_coordinators_see_an_alert_that_keeps_failing_until_it_goes_out(
     client.force_login(coordinator)
     page = client.get("/review/").content.decode()
     assert "1 urgent request has no alert email" in page
+    listed = client.get("/review/undelivered/").content.decode()
+    assert "ConnectError" in listed or "SMTPConnectError" in listed
     settings.EMAIL_BACKEND = UP
     with later(30 * 60):
         assert run_due(queued) == [1]
     assert not UndeliveredEmail.objects.dead().exists()
-    assert "has no alert email" not in client.get("/review/").content.decode()
+    page = client.get("/review/undelivered/").content.decode()
+    assert "has no alert email" not in page
+    assert "Every email went out." in page
 
 
 def test_one_outage_keeps_one_chain_of_retries(queued, make_submission, settings):
