@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 FIRST_RETRY_DELAY = 60  # seconds; doubled after every failure
 # Urgent requests made within this many seconds go out in one email.
 URGENT_ALERT_BATCH_DELAY = 15
+# A second look, in case the first run died with its worker or its database
+# (a task claimed by a worker that dies is not run again): it sends nothing
+# when everything went out.
+URGENT_ALERT_CHECK_DELAY = 5 * 60
 
 
 class EmailNotSent(Exception):
@@ -55,10 +59,12 @@ def _enqueue_later(task_to_run, delay: datetime.timedelta, *args) -> None:
 
 
 def urgent_alert_enqueue() -> None:
-    """Alert coordinators shortly: requests made meanwhile join the same email."""
+    """Alert coordinators shortly (requests made meanwhile join the same
+    email), and look again a few minutes later."""
     if send_urgent_alerts.get_backend().supports_defer:
-        delay = datetime.timedelta(seconds=URGENT_ALERT_BATCH_DELAY)
-        send_urgent_alerts.using(run_after=timezone.now() + delay).enqueue()
+        for seconds in (URGENT_ALERT_BATCH_DELAY, URGENT_ALERT_CHECK_DELAY):
+            delay = datetime.timedelta(seconds=seconds)
+            send_urgent_alerts.using(run_after=timezone.now() + delay).enqueue()
     else:
         send_urgent_alerts.enqueue()
 

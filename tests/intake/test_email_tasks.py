@@ -68,7 +68,13 @@ def test_the_patients_request_only_enqueues_the_urgent_alert(queued, make_submis
     submission = make_submission(URGENT_ANSWERS, submitted=True)
     services.submission_request_contact(submission=submission, **CONTACT)
     assert not mail.outbox
-    assert [r.task.name for r in queued.results] == ["send_urgent_alerts"]
+    # 15 seconds later (a burst joins one email), and a second look at 5 minutes
+    waits = [
+        round((r.task.run_after - timezone.now()).total_seconds())
+        for r in queued.results
+    ]
+    assert [r.task.name for r in queued.results] == ["send_urgent_alerts"] * 2
+    assert waits == [15, 300]
 
 
 def test_an_urgent_alert_goes_out_when_mail_comes_back_without_the_patient(
@@ -89,6 +95,18 @@ def test_an_urgent_alert_goes_out_when_mail_comes_back_without_the_patient(
     submission.refresh_from_db()
     assert submission.urgent_alerted_at is not None
     assert not UndeliveredEmail.objects.urgent_alert_open().exists()
+
+
+def test_the_second_look_sends_what_a_dead_worker_left(
+    queued, make_submission, settings
+):
+    CoordinatorFactory(email="nurse@example.org")
+    submission = make_submission(URGENT_ANSWERS, submitted=True)
+    services.submission_request_contact(submission=submission, **CONTACT)
+    queued.results.pop(0)  # its worker died while running it
+    with later(301):
+        assert run_due(queued) == [1]
+    assert len(mail.outbox) == 1
 
 
 def test_retries_wait_longer_each_time_up_to_a_limit(settings):
@@ -131,7 +149,8 @@ def test_one_outage_keeps_one_chain_of_retries(queued, make_submission, settings
         services.submission_request_contact(submission=submission, **CONTACT)
     with later(20):
         assert len(run_due(queued)) == 3
-    assert len(queued.results) == 1  # one retry, not three
+    # one retry, not three (and each request's second look, at 5 minutes)
+    assert len(queued.results) == 1 + 3
     settings.EMAIL_BACKEND = UP
     with later(120):
         assert run_due(queued) == [3]
