@@ -115,10 +115,15 @@ def _link_message(row: LinkEmail) -> tuple[str, str]:
             "Here is the private link to your answers on CAR T Navigator:\n\n"
             "%(link)s\n\nAnyone with this link can see your answers, so keep it "
             "private. Unfinished answers are deleted after %(days)d days without "
-            "a change; finished ones stay until you delete them.\n\n"
+            "a change, and the link stops working after %(idle)d days without "
+            "one.\n\n"
             "We sent this once, because you asked. We did not keep your email "
             "address."
-        ) % {"link": link, "days": settings.DRAFT_RETENTION_DAYS}
+        ) % {
+            "link": link,
+            "days": settings.DRAFT_RETENTION_DAYS,
+            "idle": settings.RESUME_LINK_IDLE_DAYS,
+        }
     return subject, body
 
 

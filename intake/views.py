@@ -115,6 +115,7 @@ def _link_context(request, submission: Submission | None) -> dict:
     return {
         "resume_url": _resume_url(request, submission),
         "retention_days": settings.DRAFT_RETENTION_DAYS,
+        "idle_days": settings.RESUME_LINK_IDLE_DAYS,
     }
 
 
