@@ -115,3 +115,19 @@ def test_purge_drafts_still_works(make_submission):
     out = io.StringIO()
     call_command("purge_drafts", stdout=out)
     assert "Deleted 1" in out.getvalue()
+
+
+def test_it_prunes_old_finished_tasks_with_the_database_backend(db, settings, caplog):
+    from intake.tasks import send_link_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_link_email.enqueue(0)  # waiting, not finished: kept
+    with caplog.at_level("INFO"):
+        purge()
+    assert "Deleted 0 task result(s)" in caplog.text
+
+
+def test_with_tasks_run_on_the_spot_there_is_nothing_to_prune(db, caplog):
+    with caplog.at_level("INFO"):
+        purge()
+    assert "task result" not in caplog.text

@@ -1,6 +1,14 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
 
 from intake.retention import Retention, data_purge
+
+# Finished background tasks (their rows hold ids, never addresses) are kept
+# this long for a look at what ran, failed ones longer.
+TASK_RESULTS_DAYS = 14
+FAILED_TASK_RESULTS_DAYS = 30
 
 WHAT = {
     "drafts": "abandoned drafts deleted",
@@ -28,3 +36,11 @@ class Command(BaseCommand):
         prefix = "Would be removed: " if dry_run else ""
         for kind, label in WHAT.items():
             self.stdout.write(f"{prefix}{counts[kind]} {label}.")
+        if isinstance(task_backends["default"], DatabaseBackend):
+            call_command(
+                "prune_db_task_results",
+                min_age_days=TASK_RESULTS_DAYS,
+                failed_min_age_days=FAILED_TASK_RESULTS_DAYS,
+                dry_run=dry_run,
+                stdout=self.stdout,
+            )
