@@ -11,7 +11,9 @@ What it does, in under 10 minutes on loopback only, and stopping by itself:
 3. Runs simulated patients through the whole intake with real form POSTs and
    CSRF tokens while two coordinators work the queue and make deliberately
    conflicting status changes. Meanwhile it restarts PostgreSQL, kills a
-   gunicorn worker with SIGKILL, and restarts gunicorn.
+   gunicorn worker with SIGKILL, restarts gunicorn, and takes mail down for
+   the first SOAK_MAIL_OUTAGE seconds (45): urgent alerts are retried by the
+   task worker and must each go out exactly once after mail returns.
 4. Checks the database against what every client was told, prints the
    figures, tests a pg_dump / pg_restore round trip, stops the cluster, and
    exits non-zero if any check failed.
@@ -56,7 +58,7 @@ from soak_faults import (
 from soak_http import CONN_ERROR, Client, Recorder
 from soak_infra import CLUSTER, HOST, Cluster, Gunicorn, free_port
 from soak_patients import Patient, Plan, make_plan
-from soak_worker import TaskWorker, check_alerts
+from soak_worker import MailOutage, TaskWorker, check_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "navigator_soak"
@@ -66,6 +68,7 @@ PATIENTS = int(os.environ.get("SOAK_PATIENTS", "80"))
 POOL = 16
 LAUNCH_EVERY = 0.8  # seconds between two patients' arrivals
 COORDINATORS = 2
+MAIL_OUTAGE = float(os.environ.get("SOAK_MAIL_OUTAGE", "45"))  # seconds from the start
 ALLOWED_STATUSES = {200, 302, 409, 503, CONN_ERROR}
 BACKUP_TABLES = (
     "intake_submission",
@@ -113,8 +116,10 @@ def production_env(cluster: Cluster, workdir: Path) -> dict:
             "ALLOWED_HOSTS": HOST,
             "DATABASE_URL": cluster.url(DATABASE),
             "SECURE_SSL_REDIRECT": "False",
-            # Urgent alerts are written to the task worker's log instead of sent.
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            # Urgent alerts are written to the task worker's log instead of
+            # sent, and fail while the mail outage lasts (soak_worker.py).
+            "EMAIL_BACKEND": "soak_worker.OutageEmailBackend",
+            "SOAK_MAIL_DOWN_FILE": str(workdir / "mail-down"),
             "LOG_LEVEL": "INFO",
         }
     )
@@ -403,6 +408,7 @@ def main() -> int:
         for coordinator in coordinators:
             coordinator.login()
         recorder.t0 = time.monotonic()
+        MailOutage(workdir / "mail-down", MAIL_OUTAGE).start()
         logs, witness = run_load(ctx, cluster, server, coordinators, seed)
         say(f"soak: load done at {recorder.now():.1f}s; checking")
 

@@ -1,19 +1,25 @@
-"""The soak's background worker (`manage.py db_worker`) and its alert check.
+"""The soak's background worker (`manage.py db_worker`), a mail outage, and
+the alert check.
 
 Emails go through the task queue, so the soak runs a worker next to gunicorn,
 restarted whenever it exits, as a process manager would: it stops on a
-database error, and the soak restarts PostgreSQL. With the console email
-backend the emails land in the worker's log, where the check counts them.
+database error, and the soak restarts PostgreSQL. Emails are written to the
+worker's log (the console backend), where the check counts them; while the
+file SOAK_MAIL_DOWN_FILE names exists, sending fails as when the mail server
+refuses connections (`OutageEmailBackend`, the soak's EMAIL_BACKEND).
 """
 
 from __future__ import annotations
 
+import os
+import smtplib
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from soak_checks import Report
 
 # Urgent requests not alerted yet, as intake's urgent_not_alerted() reads them.
@@ -27,6 +33,32 @@ URGENT_REQUESTS = """
     WHERE stage = 'submitted' AND contact_requested AND urgent
       AND review_status <> 'spam'
 """
+
+
+class OutageEmailBackend(ConsoleBackend):
+    """The console backend, down while the outage file exists."""
+
+    def send_messages(self, email_messages):
+        if Path(os.environ["SOAK_MAIL_DOWN_FILE"]).exists():
+            raise smtplib.SMTPConnectError(421, "soak: mail server down")
+        return super().send_messages(email_messages)
+
+
+class MailOutage:
+    """Mail is down from start() for `seconds`."""
+
+    def __init__(self, path: Path, seconds: float):
+        self.path = path
+        self.seconds = seconds
+
+    def start(self) -> None:
+        self.path.touch()
+        timer = threading.Timer(self.seconds, self.end)
+        timer.daemon = True
+        timer.start()
+
+    def end(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class TaskWorker:
@@ -69,7 +101,7 @@ class TaskWorker:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
 
-def wait_for_alerts(conn, timeout: float = 90) -> int:
+def wait_for_alerts(conn, timeout: float = 150) -> int:
     """Wait until every urgent request was alerted (the tasks batch requests
     for a few seconds, and retry); the number still pending."""
     deadline = time.monotonic() + timeout
@@ -89,15 +121,20 @@ def check_alerts(
     references = [row[0] for row in conn.execute(URGENT_REQUESTS).fetchall()]
     log = worker.log_text()
     emails = log.count("Subject: Urgent:")
+    failures = conn.execute(
+        "SELECT coalesce(sum(attempts), 0) FROM intake_undeliveredemail"
+    ).fetchone()[0]
     wrong = [ref for ref in references if log.count(f"{ref}: ") != coordinators]
     report.figure(
         f"worker log: {emails} urgent alert emails for {len(references)} urgent "
         f"requests ({told} acknowledged to patients) x {coordinators} "
-        f"coordinators; worker restarted {worker.restarts} time(s)"
+        f"coordinators; {failures} failed sends during the mail outage, "
+        f"retried; worker restarted {worker.restarts} time(s)"
     )
     report.check(
         pending == 0 and not wrong and len(references) >= told,
-        "every urgent contact request alerted every coordinator, exactly once",
+        "every urgent contact request alerted every coordinator exactly once, "
+        "after the mail outage too",
         f"{pending} never alerted, {len(wrong)} alerted other than once: "
         + ", ".join(wrong[:5]),
     )
