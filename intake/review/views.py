@@ -30,10 +30,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from therapies.snapshot import get_catalog
 
-from ..alerts import urgent_without_alert_count
 from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
-from ..models import AuditEvent, ReviewEvent, Submission, UndeliveredEmail
+from ..models import AuditEvent, ReviewEvent, Submission
 from ..permissions import can_review
 from ..presentation import answer_rows
 from ..suggestions import suggest
@@ -60,6 +59,7 @@ from .services import (
     submission_change_status,
     submission_mark_spam,
 )
+from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
 COUNTS_TTL = 10
@@ -157,20 +157,9 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
-            "urgent_without_alert": _urgent_without_alert(),
+            "urgent_without_alert": urgent_without_alert_banner(),
             "section": "queue",
         },
-    )
-
-
-URGENT_WITHOUT_ALERT_KEY = "queue-urgent-without-alert"
-
-
-def _urgent_without_alert() -> int:
-    """The banner's count, kept as long as the status counts: every page of
-    the queue shows it, and it only matters while alerts keep failing."""
-    return cache.get_or_set(
-        URGENT_WITHOUT_ALERT_KEY, urgent_without_alert_count, COUNTS_TTL
     )
 
 
@@ -432,23 +421,3 @@ def metrics(request):
         counted = {**dashboard(), "counted_at": timezone.now()}
         cache.set(key, counted, METRICS_TTL)
     return render(request, "review/metrics.html", {**counted, "section": "metrics"})
-
-
-# Emails that could not be sent ------------------------------------------------------
-
-
-@never_cache
-@require_safe
-@login_required
-def undelivered(request):
-    """Emails that failed settings.EMAIL_ATTEMPTS times: identifiers only."""
-    _require_coordinator(request)
-    return render(
-        request,
-        "review/undelivered.html",
-        {
-            "records": UndeliveredEmail.objects.dead()[:200],
-            "urgent_without_alert": urgent_without_alert_count(),
-            "section": "queue",
-        },
-    )
