@@ -25,9 +25,15 @@ demo: catalog
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py seed_demo --submissions 50 --if-empty
 
+# The task worker (emails: urgent alerts, link emails) runs in the background
+# next to the development server; Ctrl-C or any exit stops both. The worker
+# does not reload on code changes: run `make run` again after changing a task.
+PORT ?= 8000
 run: demo
-	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the email worker (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 check: $(STAMP)
 	$(PY) manage.py check

@@ -72,13 +72,13 @@ class SubmissionQuerySet(models.QuerySet):
     ):
         """The queue's filters, as the coordinators' filter form gives them.
 
-        Closed requests are left out unless a status asks for them ("all" for
+        Closed requests (and spam) are left out unless a status asks for them ("all" for
         every status) or a reference is looked up. `urgent` is "yes" or "no",
         `assigned` "me" (`user`) or "none", `waiting` more than that many days.
         """
         queryset = self
         if status == "" and not q:
-            queryset = queryset.exclude(review_status=Submission.ReviewStatus.CLOSED)
+            queryset = queryset.exclude(review_status__in=Submission.FINISHED)
         elif status not in ("", "all"):
             queryset = queryset.filter(review_status=status)
         if disease is not None:
@@ -115,6 +115,30 @@ class SubmissionQuerySet(models.QuerySet):
     def abandoned_drafts(self, older_than):
         return self.filter(
             stage=Submission.Stage.DRAFT, updated_at__lt=timezone.now() - older_than
+        )
+
+    def urgent_not_alerted(self):
+        """Urgent requests in the queue whose coordinators were not emailed yet."""
+        return (
+            self.visible_to_coordinators()
+            .filter(urgent=True, urgent_alerted_at__isnull=True)
+            .exclude(review_status=Submission.ReviewStatus.SPAM)
+        )
+
+    def unreachable(self, idle: datetime.timedelta):
+        """Submitted answers nobody asked about whose link expired: nobody can
+        reach them any more."""
+        return self.filter(
+            stage=Submission.Stage.SUBMITTED,
+            contact_requested=False,
+            updated_at__lt=timezone.now() - idle,
+        )
+
+    def finished_before(self, retention: datetime.timedelta):
+        """Requests coordinators closed or marked as spam, unchanged since."""
+        return self.visible_to_coordinators().filter(
+            review_status__in=Submission.FINISHED,
+            updated_at__lt=timezone.now() - retention,
         )
 
 
@@ -181,6 +205,10 @@ class Submission(models.Model):
         CONTACTED = "contacted", _("Contacted")
         REFERRED = "referred", _("Referred")
         CLOSED = "closed", _("Closed")
+        SPAM = "spam", _("Spam")
+
+    # Statuses that leave the queue: the request needs nothing more.
+    FINISHED = (ReviewStatus.CLOSED, ReviewStatus.SPAM)
 
     token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False
@@ -253,8 +281,8 @@ class Submission(models.Model):
     first_contacted_at = models.DateTimeField(
         _("first contacted"), null=True, blank=True
     )
-    # Set once an urgent request's alert email went out; until then every
-    # update of the request tries again.
+    # Set once an urgent request's alert email went out (intake/alerts.py):
+    # until then the background task tries again.
     urgent_alerted_at = models.DateTimeField(
         _("coordinators alerted"), null=True, blank=True
     )
@@ -288,6 +316,12 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def link_expired(self) -> bool:
+        """The private link stops working after RESUME_LINK_IDLE_DAYS without a
+        change (a saved step, a submit, a contact request, a coordinator's change)."""
+        idle = datetime.timedelta(days=settings.RESUME_LINK_IDLE_DAYS)
+        return self.updated_at < timezone.now() - idle
 
 
 class ReviewEvent(models.Model):
@@ -363,3 +397,72 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.reference}"
+
+
+class LinkEmail(models.Model):
+    """A patient asked for their private link by email: kept only until it is
+    sent or given up (then deleted), and deleted with the submission.
+
+    The address lives here, never in the task queue: the task is given this
+    row's id only, so nothing in the queue's tables (arguments, errors) holds it.
+    """
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="+")
+    email = models.EmailField()
+    # The address the patient used (scheme and host) and their language, for
+    # the link in the email.
+    site = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"link email {self.pk}"
+
+
+class UndeliveredEmailQuerySet(models.QuerySet):
+    def urgent_alert_open(self):
+        return self.filter(kind=UndeliveredEmail.Kind.URGENT_ALERT, sent_at=None)
+
+    def dead(self):
+        """Failed as often as settings.EMAIL_ATTEMPTS and still not sent:
+        what coordinators are shown."""
+        return self.filter(sent_at=None, attempts__gte=settings.EMAIL_ATTEMPTS)
+
+
+class UndeliveredEmail(models.Model):
+    """An email that failed: its retry state while it is tried again, and the
+    dead-letter record coordinators see once it failed EMAIL_ATTEMPTS times.
+
+    One open record for urgent alerts (they go out together); one record per
+    patient link email given up. Identifiers and the error's class only.
+    """
+
+    class Kind(models.TextChoices):
+        URGENT_ALERT = "urgent_alert", _("Urgent alert to coordinators")
+        PATIENT_LINK = "patient_link", _("Private link to a patient")
+
+    kind = models.CharField(_("email"), max_length=20, choices=Kind.choices)
+    reference = models.CharField(_("reference"), max_length=12, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=200, blank=True)
+    first_failed_at = models.DateTimeField(_("first failed"), default=timezone.now)
+    last_failed_at = models.DateTimeField(_("last failed"), default=timezone.now)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at last"), null=True, blank=True)
+
+    objects = UndeliveredEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_failed_at", "-id"]
+        verbose_name = _("undelivered email")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="urgent_alert", sent_at=None),
+                name="one_open_urgent_alert_failure",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.reference} ({self.attempts})"

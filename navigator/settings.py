@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "therapies",
     "intake",
 ]
@@ -352,9 +354,34 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_ALERT_EMAIL = env_str("COORDINATOR_ALERT_EMAIL")
 # A patient's request never waits long on a mail server.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-# Unfinished drafts nobody touched for this many days are deleted by
-# `purge_drafts` (run daily); patients are told so where their link is shown.
+# Background work (emails): Django's tasks framework, backed by the database
+# (`manage.py db_worker` runs them; `make run` starts one). The patient's
+# request only writes a task row, so it never waits on a mail server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failed email is tried again after 1, 2, 4, ... minutes (at most
+# EMAIL_RETRY_MAX_DELAY); after EMAIL_ATTEMPTS failures coordinators see it on
+# the queue page. An urgent alert keeps being tried until it goes out; a
+# patient's link email is then given up and its address forgotten.
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5)
+EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 15 * 60)
+
+# Retention, applied by `manage.py purge` (run daily):
+# - unfinished drafts nobody touched for DRAFT_RETENTION_DAYS are deleted
+#   (patients are told so where their link is shown);
+# - a private link stops working after RESUME_LINK_IDLE_DAYS without a change
+#   to its answers or request, and a submission nobody can reach any more
+#   (no contact request) is then deleted;
+# - a request coordinators closed (or marked as spam) is deleted
+#   CLOSED_RETENTION_DAYS after its last change, and audit records of deleted
+#   submissions lose their address after that time too.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
+RESUME_LINK_IDLE_DAYS = env_int("RESUME_LINK_IDLE_DAYS", 365)
+CLOSED_RETENTION_DAYS = env_int("CLOSED_RETENTION_DAYS", 365)
 
 # Abuse limits for anonymous POSTs, per client address and hour
 # (intake/limits.py); counted in the default cache, so shared by every app

@@ -98,6 +98,10 @@ class _RevisionForm(forms.Form):
     revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+# Actions that carry nothing but the revision the coordinator saw (spam).
+RevisionForm = _RevisionForm
+
+
 class AssignForm(_RevisionForm):
     assignee = forms.ModelChoiceField(
         label=gettext_lazy("Assign to"),

@@ -102,6 +102,13 @@ def dashboard() -> dict:
         contacted=Count(
             "id", filter=Q(contact_requested=True, first_contacted_at__isnull=False)
         ),
+        spam=Count(
+            "id",
+            filter=Q(
+                contact_requested=True,
+                review_status=Submission.ReviewStatus.SPAM,
+            ),
+        ),
     )
     # The median without a database-specific aggregate: the one or two middle
     # waits, found by ordering on the wait and slicing at the known count.

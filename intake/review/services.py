@@ -24,12 +24,15 @@ Status = Submission.ReviewStatus
 # The coordinator workflow. Closing is possible from every open status (a
 # patient may withdraw at any time); a closed request can be reopened when the
 # patient gets back in touch. A referral comes after a contact, never before.
+# Spam (a fake request) leaves the queue from any open status, and can be
+# taken back to review if marked by mistake.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.NEW: (Status.IN_REVIEW, Status.CONTACTED, Status.CLOSED),
-    Status.IN_REVIEW: (Status.CONTACTED, Status.CLOSED),
-    Status.CONTACTED: (Status.REFERRED, Status.CLOSED),
-    Status.REFERRED: (Status.CLOSED,),
+    Status.NEW: (Status.IN_REVIEW, Status.CONTACTED, Status.CLOSED, Status.SPAM),
+    Status.IN_REVIEW: (Status.CONTACTED, Status.CLOSED, Status.SPAM),
+    Status.CONTACTED: (Status.REFERRED, Status.CLOSED, Status.SPAM),
+    Status.REFERRED: (Status.CLOSED, Status.SPAM),
     Status.CLOSED: (Status.IN_REVIEW,),
+    Status.SPAM: (Status.IN_REVIEW,),
 }
 CLOSE_REASON_MAX = 300
 NOTE_MAX = 4000
@@ -188,3 +191,21 @@ def submission_add_note(
         ip_address=ip_address,
     )
     return submission
+
+
+def submission_mark_spam(
+    *,
+    submission: Submission,
+    by: AbstractBaseUser,
+    revision: int,
+    ip_address: str | None,
+) -> Submission:
+    """Mark a fake request as spam: it leaves the queue, alerts nobody, is
+    counted in the metrics and deleted with closed requests (`purge`)."""
+    return submission_change_status(
+        submission=submission,
+        to_status=Status.SPAM,
+        by=by,
+        revision=revision,
+        ip_address=ip_address,
+    )

@@ -42,6 +42,7 @@ from .forms import (
     AssignForm,
     NoteForm,
     QueueFilterForm,
+    RevisionForm,
     StatusForm,
     person_name,
 )
@@ -56,7 +57,9 @@ from .services import (
     submission_add_note,
     submission_assign,
     submission_change_status,
+    submission_mark_spam,
 )
+from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
 COUNTS_TTL = 10
@@ -154,6 +157,7 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
+            "urgent_without_alert": urgent_without_alert_banner(),
             "section": "queue",
         },
     )
@@ -194,8 +198,10 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             "transitions": [
                 (code, Status(code).label)
                 for code in allowed_transitions(submission.review_status)
-                if code != Status.CLOSED
+                if code not in Submission.FINISHED
             ],
+            "can_mark_spam": Status.SPAM
+            in allowed_transitions(submission.review_status),
             "can_close": Status.CLOSED in allowed_transitions(submission.review_status),
             "contact_language": _language_name(submission.contact_language),
             "interface_language": _language_name(submission.language),
@@ -327,6 +333,35 @@ def add_note(request, reference):
         return _conflict(request, submission, note_text=form.cleaned_data["text"])
     messages.success(request, _("Note added."))
     return _back(submission)
+
+
+@never_cache
+@require_POST
+@login_required
+def mark_spam(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date; reload it and try again."))
+        return _back(submission)
+    try:
+        submission_mark_spam(
+            submission=submission,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request,
+        _("%(reference)s was marked as spam and left the queue.")
+        % {"reference": submission.reference},
+    )
+    return redirect("review:queue")
 
 
 def _form_problem(form: forms.Form) -> str:

@@ -70,6 +70,8 @@ RULES = {
     "review:assign": ("post", coordinators_only(302), coordinators_only(404)),
     "review:status": ("post", coordinators_only(302), coordinators_only(404)),
     "review:note": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:spam": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:undelivered": ("get", coordinators_only(200), None),
     "therapies:home": ("get", everyone(200), None),
     "therapies:therapy_list": ("get", everyone(200), None),
     "therapies:therapy_detail": ("get", everyone(200), everyone(404)),

@@ -127,6 +127,7 @@ def _status_for(age_days: float, rng: random.Random) -> str:
     return rng.choice(
         [Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.REFERRED]
         + [Status.CLOSED] * 4
+        + [Status.SPAM]
     )
 
 
@@ -309,10 +310,8 @@ class Command(BaseCommand):
                         min(steps[-1][1] + datetime.timedelta(days=2), now),
                     )
                 )
-        if status == Status.CLOSED:
-            steps.append(
-                (Status.CLOSED, min(steps[-1][1] + datetime.timedelta(days=3), now))
-            )
+        if status in Submission.FINISHED:
+            steps.append((status, min(steps[-1][1] + datetime.timedelta(days=3), now)))
         before = Status.NEW
         for to_status, when in steps:
             if to_status == Status.CONTACTED and rng.random() < 0.5:
