@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from .alerts import submission_notify_urgent
 from .answers import Answers, answers_from_stored
 from .audit import audit_event_create
-from .models import CONSENT_VERSION, AuditEvent, Submission
+from .models import CONSENT_VERSION, AuditEvent, Submission, phone_digits
 from .steps import INVALIDATES
 
 
@@ -118,9 +118,12 @@ def submission_request_contact(
     locked.contact_requested = True
     if first_request:
         locked.contact_requested_at = timezone.now()
+        # Until a coordinator acts, the request is the last thing that happened.
+        locked.last_action_at = locked.contact_requested_at
     locked.contact_name = name
     locked.contact_email = email
     locked.contact_phone = phone
+    locked.contact_phone_digits = phone_digits(phone)
     locked.contact_language = preferred_language
     locked.contact_time = preferred_time
     locked.consent_version = CONSENT_VERSION

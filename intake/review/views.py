@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,7 +32,7 @@ from therapies.snapshot import get_catalog
 
 from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
-from ..models import AuditEvent, ReviewEvent, Submission
+from ..models import AuditEvent, ReviewEvent, Submission, search_kind
 from ..permissions import can_review
 from ..presentation import answer_rows
 from ..suggestions import suggest
@@ -40,15 +40,19 @@ from .export import csv_lines
 from .forms import (
     REFERENCE_MAX,
     AssignForm,
+    CallForm,
     NoteForm,
     QueueFilterForm,
+    ReferralForm,
     StatusForm,
+    StepBackForm,
     person_name,
 )
 from .metrics import dashboard
 from .queries import Cursor, open_count, queue_page, shown_count, status_counts
 from .rows import queue_rows
 from .services import (
+    BACK,
     STATUS_COUNTS_KEY,
     SubmissionConflict,
     TransitionNotAllowed,
@@ -56,6 +60,9 @@ from .services import (
     submission_add_note,
     submission_assign,
     submission_change_status,
+    submission_log_call,
+    submission_refer,
+    submission_step_back,
 )
 
 Status = Submission.ReviewStatus
@@ -114,14 +121,30 @@ def _cursor(request) -> Cursor | None:
 
 
 def _page_urls(request, next_cursor: Cursor | None) -> dict:
-    """The next page's and the first page's addresses, with the same filters."""
-    filters = {k: v for k, v in request.GET.items() if k != "after"}
+    """The next page's and the first page's addresses, with the same filters
+    (every value of a filter given several times, as statuses are)."""
+    filters = request.GET.copy()
+    filters.pop("after", None)
+    first = filters.urlencode()
+    if next_cursor:
+        filters["after"] = next_cursor.encode()
     return {
-        "next_url": f"?{urlencode({**filters, 'after': next_cursor.encode()})}"
-        if next_cursor
-        else None,
-        "first_url": f"?{urlencode(filters)}" if "after" in request.GET else None,
+        "next_url": f"?{filters.urlencode()}" if next_cursor else None,
+        "first_url": f"?{first}" if "after" in request.GET else None,
     }
+
+
+def _audit_search(request, text: str, rows: list, more: bool) -> None:
+    """A search is a look at whoever it finds: audited like a view, with what
+    was looked for (a reference, a phone number or a name or email) and how
+    many it found on the page, never the text, which is personal data."""
+    found = f"{len(rows)}+" if more else str(len(rows))
+    audit_event_create(
+        user=request.user,
+        action=AuditEvent.Action.SEARCH,
+        detail=f"kind={search_kind(text)} results={found}",
+        ip_address=client_ip(request),
+    )
 
 
 def _status_counts() -> dict[str, int]:
@@ -139,6 +162,8 @@ def queue(request):
     form = _bound_filter_form(request)
     filters = form.applied()
     rows, next_cursor = queue_page(filters, request.user, _cursor(request))
+    if "q" in filters:
+        _audit_search(request, filters["q"], rows, next_cursor is not None)
     counts = _status_counts()
     return render(
         request,
@@ -154,9 +179,19 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
+            "worklists": _worklist_links(form),
             "section": "queue",
         },
     )
+
+
+def _worklist_links(form: QueueFilterForm) -> list[tuple[str, str, bool]]:
+    """The worklists as links: (query, label, whether it is the one shown)."""
+    current = form.applied().get("worklist", "")
+    return [
+        (urlencode({"worklist": code}) if code else "", label, code == current)
+        for code, label in form.fields["worklist"].choices
+    ]
 
 
 # One submission -------------------------------------------------------------------
@@ -169,7 +204,9 @@ def _language_name(code: str) -> str:
         return code
 
 
-def _render_detail(request, submission: Submission, *, status=200, note_text=""):
+def _render_detail(
+    request, submission: Submission, *, status=200, note_text="", call_form=None
+):
     catalog = get_catalog()
     answers = answers_from_stored(submission.answers)
     revision = {"revision": submission.revision}
@@ -183,7 +220,7 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             "answers": answers,
             "catalog": catalog,
             "events": ReviewEvent.objects.filter(submission=submission)
-            .select_related("author", "assignee")
+            .select_related("author", "assignee", "call", "referral__center")
             .order_by("created_at", "id"),
             "assign_form": AssignForm(
                 initial={**revision, "assignee": submission.assignee_id},
@@ -191,10 +228,18 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             ),
             "note_form": NoteForm(initial={**revision, "text": note_text}),
             "close_form": StatusForm(initial={**revision, "to_status": Status.CLOSED}),
+            "call_form": call_form or _blank_call_form(submission),
+            "step_back_to": BACK.get(submission.review_status),
+            "step_back_form": StepBackForm(initial=revision),
+            "referral_form": ReferralForm(
+                initial={**revision, "referred_on": timezone.localdate()}
+            )
+            if Status.REFERRED in allowed_transitions(submission.review_status)
+            else None,
             "transitions": [
                 (code, Status(code).label)
                 for code in allowed_transitions(submission.review_status)
-                if code != Status.CLOSED
+                if code not in (Status.CLOSED, Status.REFERRED)
             ],
             "can_close": Status.CLOSED in allowed_transitions(submission.review_status),
             "contact_language": _language_name(submission.contact_language),
@@ -329,10 +374,127 @@ def add_note(request, reference):
     return _back(submission)
 
 
+def _blank_call_form(submission: Submission) -> CallForm:
+    now = timezone.now().replace(second=0, microsecond=0)
+    return CallForm(
+        initial={
+            "called_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "follow_up_on": submission.follow_up_on,
+        }
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def log_call(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = CallForm(request.POST)
+    if not form.is_valid():
+        # Shown again with what was typed, so the note is not lost.
+        messages.error(
+            request,
+            _("The call was not logged: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _render_detail(request, submission, status=400, call_form=form)
+    submission_log_call(
+        submission=submission,
+        by=request.user,
+        ip_address=client_ip(request),
+        **form.cleaned_data,
+    )
+    messages.success(request, _("Call logged."))
+    return _back(submission)
+
+
+@never_cache
+@require_POST
+@login_required
+def step_back(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = StepBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The status was not changed: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _back(submission)
+    try:
+        submission_step_back(
+            submission=submission,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request,
+        _("Stepped back to “%(status)s”.")
+        % {"status": submission.get_review_status_display()},
+    )
+    return _back(submission)
+
+
+@never_cache
+@require_POST
+@login_required
+def refer(request, reference):
+    """Refer in two steps: the form, then a page that asks to confirm it."""
+    submission = _get_submission_for_coordinator(request, reference)
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The referral was not made: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _back(submission)
+    data = form.cleaned_data
+    if not data["confirmed"]:
+        audit_event_create(
+            user=request.user,
+            action=AuditEvent.Action.VIEW,
+            submission=submission,
+            detail="referral confirmation",
+            ip_address=client_ip(request),
+        )
+        confirm = ReferralForm(initial={**data, "confirmed": True})
+        return render(
+            request,
+            "review/confirm_referral.html",
+            {"submission": submission, "form": confirm, "data": data},
+        )
+    try:
+        referral = submission_refer(
+            submission=submission,
+            center=data["center"],
+            center_name=data["center_name"],
+            referred_on=data["referred_on"],
+            by=request.user,
+            revision=data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request, _("Referred to %(centre)s.") % {"centre": referral.centre_label}
+    )
+    return _back(submission)
+
+
 def _form_problem(form: forms.Form) -> str:
     for name, errors in form.errors.items():
         if name == "revision":
             return _("the page was out of date; reload it and try again.")
+        if name == NON_FIELD_ERRORS:
+            return errors[0]
         return f"{form.fields[name].label}: {errors[0]}"
     return _("write something first.")
 
