@@ -33,8 +33,8 @@ def new_reference() -> str:
 
 
 REFERENCE_PATTERN = re.compile("CT-[" + REFERENCE_ALPHABET + "]{8}")
-# What a typed phone number may hold besides digits: "+1 (202) 555-0100".
-PHONE_PATTERN = re.compile(r"[0-9\s().+\-/]+")
+# What a typed phone number may hold besides digits: "+1 (202) 555-0100 ext 12".
+PHONE_PATTERN = re.compile(r"[0-9\s().+\-/]+((ext\.?|x)\s*[0-9]+)?", re.IGNORECASE)
 # Fewer digits than this is no phone number to look for (a "2" would match most).
 PHONE_SEARCH_MIN_DIGITS = 4
 
