@@ -471,6 +471,11 @@ class ContactAttempt(models.Model):
     def __str__(self):
         return f"{self.get_outcome_display()} on {self.submission_id}"
 
+    @property
+    def logged_later(self) -> bool:
+        """Logged a while after it was made: the timeline then says when it was."""
+        return self.created_at - self.called_at > datetime.timedelta(minutes=15)
+
 
 class Referral(models.Model):
     """The treatment centre a coordinator referred the patient to, and when.

@@ -279,7 +279,8 @@ def submission_log_call(
     """Record a call to the patient, and set the follow-up date it leaves.
 
     The earliest call that reached the patient is their "first contacted"
-    time; a request nobody had reached yet moves to "contacted" with it.
+    time; a request nobody had reached yet moves to "contacted" with it. An
+    unassigned request is assigned to the caller.
     """
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     call = ContactAttempt.objects.create(
@@ -300,11 +301,20 @@ def submission_log_call(
     ):
         values["first_contacted_at"] = called_at
         changed.append("first_contacted_at")
+    if locked.assignee_id is None:
+        # Whoever calls an unassigned request takes it on: its follow-up is
+        # then in their "my follow-ups".
+        values["assignee"] = by
+        changed.append("assignee")
     from_status = locked.review_status
     if reached and from_status in MOVED_BY_REACHING:
         values["review_status"] = Status.CONTACTED
         changed.append(f"review_status {from_status}->{Status.CONTACTED}")
     _update_at_revision(locked, locked.revision, **values)
+    if "assignee" in values:
+        ReviewEvent.objects.create(
+            submission=locked, author=by, kind=ReviewEvent.Kind.ASSIGN, assignee=by
+        )
     ReviewEvent.objects.create(
         submission=locked, author=by, kind=ReviewEvent.Kind.CALL, call=call
     )

@@ -69,7 +69,8 @@ def test_a_reached_call_is_the_first_contact_and_moves_the_request_on(
         called,
     )
     kinds = list(ReviewEvent.objects.values_list("kind", flat=True))
-    assert kinds == ["call", "status"]
+    assert kinds == ["assign", "call", "status"]
+    assert submission.assignee == coordinator
 
 
 @time_machine.travel(NOW, tick=False)
@@ -164,9 +165,34 @@ def test_a_call_writes_one_audit_record_without_its_note(
     assert event.action == AuditEvent.Action.CHANGE
     assert event.user == coordinator
     assert event.detail == (
-        "call reached follow_up_on first_contacted_at review_status new->contacted"
+        "call reached follow_up_on first_contacted_at assignee "
+        "review_status new->contacted"
     )
     assert secret not in caplog.text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_call_with_a_follow_up_lands_in_the_callers_follow_ups(
+    coordinator_client, coordinator, submission
+):
+    coordinator_client.post(
+        url(submission), form(outcome="no_answer", follow_up_on="2026-12-03")
+    )
+    response = coordinator_client.get("/review/", {"worklist": "my_follow_ups"})
+    assert [s.reference for s in response.context["rows"]] == [submission.reference]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_call_on_a_colleagues_request_leaves_it_theirs(
+    coordinator_client, submission
+):
+    colleague = CoordinatorFactory()
+    submission.assignee = colleague
+    submission.save()
+    coordinator_client.post(url(submission), form(outcome="voicemail"))
+    submission.refresh_from_db()
+    assert submission.assignee == colleague
+    assert list(ReviewEvent.objects.values_list("kind", flat=True)) == ["call"]
 
 
 @time_machine.travel(NOW, tick=False)
@@ -204,3 +230,10 @@ def test_the_detail_page_query_count_does_not_grow_with_calls(
     with django_assert_num_queries(7):
         response = coordinator_client.get(detail)
     assert response.status_code == 200
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_call_logged_later_says_when_it_was_made(coordinator_client, submission):
+    coordinator_client.post(url(submission), form(called_at="2026-12-02T16:05"))
+    html = coordinator_client.get(f"/review/{submission.reference}/").content.decode()
+    assert "call made at Dec. 2, 2026, 4:05 p.m. UTC: Reached the patient" in html
