@@ -174,8 +174,8 @@ def wait_words(wait: datetime.timedelta | None) -> str:
         return ""
     hours = wait / datetime.timedelta(hours=1)
     if hours < 48:
-        return _("%(hours)s hours") % {"hours": number_format(hours, 1)}
-    return _("%(days)s days") % {"days": number_format(hours / 24, 1)}
+        return _("%(hours)s hours") % {"hours": number_format(round(hours, 1), 1)}
+    return _("%(days)s days") % {"days": number_format(round(hours / 24, 1), 1)}
 
 
 @dataclass(frozen=True)
