@@ -169,7 +169,7 @@ class CallForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     note = forms.CharField(
-        label=gettext_lazy("Note"),
+        label=gettext_lazy("What was said"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),

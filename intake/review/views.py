@@ -14,13 +14,17 @@ writes in services.py.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
@@ -86,6 +90,25 @@ def _get_submission_for_coordinator(request, reference: str) -> Submission:
         Submission.objects.visible_to_coordinators().select_related("assignee"),
         reference=reference,
     )
+
+
+def _login_then_detail(view):
+    """`login_required` for the actions on one request (POST only), with the
+    request's page as where to go after signing in.
+
+    Signed out while typing (the idle limit), the form's POST lands on the
+    login page; after signing in again the browser GETs `next`, which must be
+    the page, not the action (that would be a 405). What was typed is kept
+    in the browser (static/js/keep-draft.js) and put back on the page.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, reference, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("review:detail", args=[reference]))
+        return view(request, reference, *args, **kwargs)
+
+    return wrapper
 
 
 # Queue --------------------------------------------------------------------------
@@ -230,9 +253,11 @@ def _render_detail(
             "close_form": StatusForm(initial={**revision, "to_status": Status.CLOSED}),
             "call_form": call_form or _blank_call_form(submission),
             "step_back_to": BACK.get(submission.review_status),
-            "step_back_form": StepBackForm(initial=revision),
+            # Their own ids: the page has other "reason" and "revision" fields.
+            "step_back_form": StepBackForm(initial=revision, auto_id="back_%s"),
             "referral_form": ReferralForm(
-                initial={**revision, "referred_on": timezone.localdate()}
+                initial={**revision, "referred_on": timezone.localdate()},
+                auto_id="refer_%s",
             )
             if Status.REFERRED in allowed_transitions(submission.review_status)
             else None,
@@ -281,13 +306,19 @@ def _conflict(request, submission: Submission, *, note_text: str = ""):
     return _render_detail(request, fresh, status=409, note_text=note_text)
 
 
+def _draft_saved(form_name: str, submission: Submission) -> str:
+    """The key of a form's kept draft (`data-keep-draft` in detail.html): the
+    success message carries it so keep-draft.js forgets the saved text."""
+    return f"{form_name}-{submission.reference}"
+
+
 def _back(submission: Submission):
     return redirect("review:detail", submission.reference)
 
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def assign(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = AssignForm(request.POST, user=request.user)
@@ -316,7 +347,7 @@ def assign(request, reference):
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def change_status(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = StatusForm(request.POST)
@@ -351,7 +382,7 @@ def change_status(request, reference):
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def add_note(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = NoteForm(request.POST)
@@ -370,7 +401,9 @@ def add_note(request, reference):
         )
     except SubmissionConflict:
         return _conflict(request, submission, note_text=form.cleaned_data["text"])
-    messages.success(request, _("Note added."))
+    messages.success(
+        request, _("Note added."), extra_tags=_draft_saved("note", submission)
+    )
     return _back(submission)
 
 
@@ -380,16 +413,17 @@ def _blank_call_form(submission: Submission) -> CallForm:
         initial={
             "called_at": now.strftime("%Y-%m-%dT%H:%M"),
             "follow_up_on": submission.follow_up_on,
-        }
+        },
+        auto_id="call_%s",
     )
 
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def log_call(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
-    form = CallForm(request.POST)
+    form = CallForm(request.POST, auto_id="call_%s")
     if not form.is_valid():
         # Shown again with what was typed, so the note is not lost.
         messages.error(
@@ -403,13 +437,15 @@ def log_call(request, reference):
         ip_address=client_ip(request),
         **form.cleaned_data,
     )
-    messages.success(request, _("Call logged."))
+    messages.success(
+        request, _("Call logged."), extra_tags=_draft_saved("call", submission)
+    )
     return _back(submission)
 
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def step_back(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = StepBackForm(request.POST)
@@ -442,7 +478,7 @@ def step_back(request, reference):
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def refer(request, reference):
     """Refer in two steps: the form, then a page that asks to confirm it."""
     submission = _get_submission_for_coordinator(request, reference)

@@ -21,7 +21,7 @@ def form(submission, to_status, reason="") -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, submission):
     response = client.post(url(submission), form(submission, "in_review"))
-    assert response.url == login_redirect(url(submission))
+    assert response.url == login_redirect(f"/review/{submission.reference}/")
     submission.refresh_from_db()
     assert submission.review_status == "new"
 

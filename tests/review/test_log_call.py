@@ -31,7 +31,7 @@ def form(**values) -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, submission):
     response = client.post(url(submission), form())
-    assert response.url == login_redirect(url(submission))
+    assert response.url == login_redirect(f"/review/{submission.reference}/")
     assert ContactAttempt.objects.count() == 0
 
 

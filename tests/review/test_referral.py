@@ -33,7 +33,7 @@ def form(submission, **values) -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, contacted):
     response = client.post(url(contacted), form(contacted, center_name="X"))
-    assert response.url == login_redirect(url(contacted))
+    assert response.url == login_redirect(f"/review/{contacted.reference}/")
 
 
 def test_it_refuses_staff_who_are_not_coordinators(staff_client, contacted):
