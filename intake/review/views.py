@@ -208,6 +208,15 @@ def queue(request):
     )
 
 
+def _audited_filters(filters: dict) -> str:
+    """The filters as the audit keeps them: a search by its kind, never its
+    text (a name, an email or a phone number)."""
+    kept = {k: v for k, v in filters.items() if k != "q"}
+    if "q" in filters:
+        kept["search"] = search_kind(filters["q"])
+    return urlencode(sorted(kept.items()), doseq=True)
+
+
 def _worklist_links(form: QueueFilterForm) -> list[tuple[str, str, bool]]:
     """The worklists as links: (query, label, whether it is the one shown)."""
     current = form.applied().get("worklist", "")
@@ -548,7 +557,7 @@ def export(request):
     audit_event_create(
         user=request.user,
         action=AuditEvent.Action.EXPORT,
-        detail=urlencode(sorted(filters.items())) or "status=open",
+        detail=_audited_filters(filters) or "status=open",
         ip_address=client_ip(request),
     )
     queryset = Submission.objects.queue().filtered(user=request.user, **filters)

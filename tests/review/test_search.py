@@ -147,3 +147,14 @@ def test_its_query_count_does_not_grow_with_the_queue(
     with django_assert_num_queries(9):
         response = coordinator_client.get(URL, {"q": "demo person"})
     assert len(response.context["rows"]) == min(count, 50)
+
+
+def test_an_export_of_a_search_audits_its_kind_not_its_text(coordinator_client):
+    SubmissionFactory(contact_name="Maria Lopez")
+    response = coordinator_client.get(
+        "/review/export.csv",
+        {"q": "maria lopez", "status": ["new", "in_review"]},
+    )
+    assert "Maria Lopez" in b"".join(response.streaming_content).decode()
+    (event,) = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT)
+    assert event.detail == "search=text&status=new&status=in_review"
