@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .answers import Answers, answers_from_stored
 from .audit import audit_event_create
-from .models import CONSENT_VERSION, AuditEvent, LinkEmail, Submission
+from .models import CONSENT_VERSION, AuditEvent, LinkEmail, Submission, phone_digits
 from .steps import INVALIDATES
 from .tasks import send_link_email, urgent_alert_enqueue
 
@@ -118,9 +118,12 @@ def submission_request_contact(
     locked.contact_requested = True
     if first_request:
         locked.contact_requested_at = timezone.now()
+        # Until a coordinator acts, the request is the last thing that happened.
+        locked.last_action_at = locked.contact_requested_at
     locked.contact_name = name
     locked.contact_email = email
     locked.contact_phone = phone
+    locked.contact_phone_digits = phone_digits(phone)
     locked.contact_language = preferred_language
     locked.contact_time = preferred_time
     locked.consent_version = CONSENT_VERSION

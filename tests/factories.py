@@ -283,6 +283,10 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     contact_name = factory.Sequence(lambda n: f"Demo Patient {n}")
     contact_email = factory.Sequence(lambda n: f"patient{n}@example.org")
     contact_phone = "+1 202 555 0100"
+    contact_phone_digits = factory.LazyAttribute(
+        lambda s: "".join(ch for ch in s.contact_phone if ch.isdigit())
+    )
+    last_action_at = factory.LazyAttribute(lambda s: s.contact_requested_at)
     contact_language = "en"
     contact_time = "Weekday mornings"
     consent_version = "2026-11-v1"

@@ -13,4 +13,7 @@ urlpatterns = [
     path("<str:reference>/status/", views.change_status, name="status"),
     path("<str:reference>/notes/", views.add_note, name="note"),
     path("<str:reference>/spam/", views.mark_spam, name="spam"),
+    path("<str:reference>/calls/", views.log_call, name="call"),
+    path("<str:reference>/step-back/", views.step_back, name="step_back"),
+    path("<str:reference>/referral/", views.refer, name="refer"),
 ]

@@ -72,6 +72,10 @@ RULES = {
     "review:note": ("post", coordinators_only(302), coordinators_only(404)),
     "review:spam": ("post", coordinators_only(302), coordinators_only(404)),
     "review:undelivered": ("get", coordinators_only(200), None),
+    # An empty call form is shown again with its errors (what was typed stays).
+    "review:call": ("post", coordinators_only(400), coordinators_only(404)),
+    "review:step_back": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:refer": ("post", coordinators_only(302), coordinators_only(404)),
     "therapies:home": ("get", everyone(200), None),
     "therapies:therapy_list": ("get", everyone(200), None),
     "therapies:therapy_detail": ("get", everyone(200), everyone(404)),
