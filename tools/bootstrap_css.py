@@ -3,7 +3,7 @@
 Bootstrap's full stylesheet is 232 KB (31 KB gzipped), most of it rules for
 components the site never shows. PurgeCSS keeps the rules whose class names
 appear in the files that can put a class on a page: our templates, the
-crispy-forms Bootstrap 5 templates, the Python that writes HTML
+crispy-forms Bootstrap 5 templates, Django's form widgets, the Python that writes HTML
 (`format_html`) and our JavaScript. Run it again after adding a Bootstrap class
 that no template had used before, and commit the result.
 
@@ -49,11 +49,15 @@ SAFELIST = ["alert-debug", "alert-info", "alert-success", "alert-warning"]
 def content_globs() -> list[str]:
     """Every file that can put a class name on a page."""
     import crispy_bootstrap5
+    import django.forms
 
     crispy = Path(crispy_bootstrap5.__file__).parent / "templates"
+    widgets = Path(django.forms.__file__).parent / "templates" / "django" / "forms"
     return [
         f"{ROOT}/templates/**/*.html",
         *(str(crispy / name) for name in CRISPY_TEMPLATES),
+        # Django's widgets write the <textarea>, <select>... that tag rules match.
+        f"{widgets}/widgets/*.html",
         *(f"{ROOT}/{app}/**/*.py" for app in ("navigator", "therapies", "intake")),
         f"{ROOT}/static/js/*.js",
     ]
