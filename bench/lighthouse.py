@@ -176,10 +176,11 @@ class Patient:
         return response_headers["Location"]
 
     def walk_to_review(self) -> str:
-        """Answer every step; the draft's token, its review page next."""
+        """Answer every step, each leading to the next; the draft's token."""
         path = "/start/"
         token = ""
-        for slug, values in PATIENT:
+        slugs = [slug for slug, _values in PATIENT] + ["review"]
+        for (slug, values), following in zip(PATIENT, slugs[1:], strict=True):
             if token:
                 path = f"/i/{token}/{slug}/"
             if values is None:
@@ -188,10 +189,8 @@ class Patient:
                 values = {name: "yes" for name in parser.names}
             location = self.post(path, values)
             token = re.search(r"/i/([^/]+)/", location).group(1)
-            if slug != "practical" and location.rstrip("/").endswith("/review"):
-                raise RuntimeError(f"the intake skipped to the review after {slug}")
-        if not location.endswith(f"/i/{token}/review/"):
-            raise RuntimeError(f"the intake ended at {location}, not the review")
+            if not location.endswith(f"/i/{token}/{following}/"):
+                raise RuntimeError(f"{slug} led to {location}, not to {following}")
         return token
 
     def submit(self, token: str) -> None:
