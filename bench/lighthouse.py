@@ -386,7 +386,7 @@ def main() -> int:
         if max(result["loadavg"]) > (os.cpu_count() or 1):
             print(
                 f"\nThe machine was busy (load {result['loadavg']} on "
-                f"{os.cpu_count()} cores): performance scores run low."
+                f"{os.cpu_count()} cores): performance scores may run low."
             )
         print(f"\nFigures: {path.relative_to(ROOT)}  ({result['elapsed_s']:.0f} s)")
         missed = [name for name, row in rows.items() if not passes(row)]
