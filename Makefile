@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # DEBUG never shows debug pages; one that runs these targets sets DEBUG=False.
 export DEBUG ?= True
 
-.PHONY: run test lint format check migrate catalog demo bench soak messages clean
+.PHONY: run test lint format check migrate catalog demo bench lighthouse soak messages bootstrap-css clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ test: check
 	$(VENV)/bin/pytest -n 2
 
 # Benchmarks and the soak test: loopback only, bounded in time; see bench/.
+# The load run, then Lighthouse on every patient page (BENCH_LIGHTHOUSE=0: skip it).
 bench: $(STAMP)
 	$(PY) bench/run_bench.py
+	@if [ "$${BENCH_LIGHTHOUSE:-1}" = 1 ]; then $(PY) bench/lighthouse.py; fi
+
+lighthouse: $(STAMP)
+	$(PY) bench/lighthouse.py
 
 soak: $(STAMP)
 	$(PY) bench/soak.py
@@ -59,6 +64,10 @@ messages: $(STAMP)
 	@command -v xgettext >/dev/null || { echo "GNU gettext is needed: apt-get install gettext"; exit 1; }
 	$(PY) manage.py makemessages -l es -l zh_Hans $(MESSAGES_IGNORE) --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# The part of Bootstrap the pages use (tools/bootstrap_css.py; needs npm).
+bootstrap-css: $(STAMP)
+	$(PY) tools/bootstrap_css.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
