@@ -133,6 +133,9 @@ def sign_in_with_recovery_code(page, code):
     # A recovery code each time: an app code works once per 30-second window.
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Continue").click()
+    # After a recovery code the site says how many are left, then goes on.
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
 
 
 def test_a_note_typed_when_the_idle_sign_out_comes_is_kept(page, site):
@@ -146,6 +149,8 @@ def test_a_note_typed_when_the_idle_sign_out_comes_is_kept(page, site):
     expect(page.get_by_role("heading", name=submission.reference)).to_be_visible()
 
     note = "Spoke with her daughter; scan results expected on Friday."
+    # The page's script keeps what is typed: let it load before typing.
+    page.wait_for_load_state("load")
     page.get_by_role("textbox", name="Note", exact=True).fill(note)
     # Thirty-one minutes pass while the note is typed.
     for key in Session.objects.values_list("session_key", flat=True):
