@@ -5,6 +5,7 @@ earlier answer changes is decided in steps.py and services.py.
 """
 
 import time
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -28,7 +29,6 @@ from .answers import (
     AGE_RANGE,
     NOT_ASKED,
     PRIOR_LINES_RANGE,
-    TRANSPLANT_QUESTION_DISEASES,
     UNSURE_LINES,
     Answers,
 )
@@ -262,9 +262,12 @@ class HistoryForm(StepForm):
         self.fields["prior_therapies"].choices = [
             (code, label) for code, label in PriorTherapy.choices if code in offered
         ]
-        if disease != DiseaseCode.MM:
+        # Which follow-up questions this page offers is what `Answers` asks
+        # once the patient has had treatment (the line count is on this page).
+        treated = replace(self.answers, prior_lines=1)
+        if not treated.asks_lenalidomide():
             del self.fields["lenalidomide_refractory"]
-        if disease not in TRANSPLANT_QUESTION_DISEASES:
+        if not treated.asks_transplant():
             del self.fields["transplant_eligible"]
 
     def clean(self):
