@@ -48,7 +48,8 @@ def deep_cursor(filters: dict, user, depth: float = DEPTH) -> str:
     from intake.review.forms import QueueFilterForm
     from intake.review.queries import Cursor
 
-    form = QueueFilterForm(QueryDict(urlencode(filters)))
+    given = {name: value for name, value in filters.items() if value}
+    form = QueueFilterForm(QueryDict(urlencode(given)))
     assert form.is_valid(), form.errors
     queryset = Submission.objects.queue().filtered(user=user, **form.applied())
     total = queryset.count()
