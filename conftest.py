@@ -7,6 +7,11 @@ import pytest
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run on the spot, in the request (tests/intake/test_email_tasks.py
+    # runs the task functions themselves for retries).
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
@@ -19,6 +24,14 @@ def _fast_settings(settings):
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def client():
+    """Posts forms urlencoded, as browsers do (see tests/clients.py)."""
+    from tests.clients import BrowserClient
+
+    return BrowserClient()
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +76,14 @@ def catalog(db):
     return get_catalog()
 
 
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    return transactional or "tests/browser/" in str(item.fspath)
+
+
 def pytest_collection_modifyitems(items):
-    # Browser tests flush the database after each test: run them last.
-    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+    # Browser tests and transactional tests (threads that each need their own
+    # connection) flush the database, catalog included, after each test: run
+    # them last.
+    items.sort(key=_flushes_the_database)

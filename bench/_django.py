@@ -44,12 +44,18 @@ def coordinator_client():
 
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from intake.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 
     client = Client()
-    client.force_login(get_user_model().objects.get(username="coordinator"))
+    coordinator = get_user_model().objects.get(username="coordinator")
+    client.force_login(coordinator)
+    # The demo authenticator (create_demo_users): as after a good code.
+    app = TOTPDevice.objects.devices_for_user(coordinator, confirmed=True).get()
     session = client.session
     session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = int(time.time())
+    session[DEVICE_ID_SESSION_KEY] = app.persistent_id
     session.save()
     return client

@@ -10,6 +10,7 @@ The same list drives the HTTP load (run_bench.py) and the query counts
 from __future__ import annotations
 
 import random
+from urllib.parse import urlencode
 
 from bench import _django
 
@@ -40,14 +41,16 @@ def deep_cursor(filters: dict, user, depth: float = DEPTH) -> str:
     """
     import datetime
 
+    from django.http import QueryDict
     from django.utils import timezone
 
     from intake.models import Submission
     from intake.review.forms import QueueFilterForm
     from intake.review.queries import Cursor
 
-    form = QueueFilterForm(filters)
-    form.is_valid()
+    given = {name: value for name, value in filters.items() if value}
+    form = QueueFilterForm(QueryDict(urlencode(given)))
+    assert form.is_valid(), form.errors
     queryset = Submission.objects.queue().filtered(user=user, **form.applied())
     total = queryset.count()
     if total >= 2:

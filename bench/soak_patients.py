@@ -303,7 +303,8 @@ class Patient:
         self._think()
         response = self.client.post(
             path,
-            {**values, "csrfmiddlewaretoken": form.hidden()["csrfmiddlewaretoken"]},
+            # The hidden fields include when the form was shown (the robots' trap).
+            {**form.hidden(), **values},
         )
         if response.status != 302 or response.location != results_path:
             raise GaveUp(f"contact: got {response.status} to {response.location}")

@@ -4,7 +4,12 @@ Forms validate and normalise; which step comes next and what is cleared when an
 earlier answer changes is decided in steps.py and services.py.
 """
 
+import time
+from dataclasses import replace
+
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -24,7 +29,6 @@ from .answers import (
     AGE_RANGE,
     NOT_ASKED,
     PRIOR_LINES_RANGE,
-    TRANSPLANT_QUESTION_DISEASES,
     UNSURE_LINES,
     Answers,
 )
@@ -258,9 +262,12 @@ class HistoryForm(StepForm):
         self.fields["prior_therapies"].choices = [
             (code, label) for code, label in PriorTherapy.choices if code in offered
         ]
-        if disease != DiseaseCode.MM:
+        # Which follow-up questions this page offers is what `Answers` asks
+        # once the patient has had treatment (the line count is on this page).
+        treated = replace(self.answers, prior_lines=1)
+        if not treated.asks_lenalidomide():
             del self.fields["lenalidomide_refractory"]
-        if disease not in TRANSPLANT_QUESTION_DISEASES:
+        if not treated.asks_transplant():
             del self.fields["transplant_eligible"]
 
     def clean(self):
@@ -394,7 +401,41 @@ class PracticalForm(StepForm):
     )
 
 
+CONTACT_SHOWN_SALT = "intake.contact.shown"
+
+
+def contact_form_stamp(shown_at: float | None = None) -> str:
+    """When the contact form was shown, signed so a robot cannot backdate it."""
+    return signing.dumps(
+        int(time.time() if shown_at is None else shown_at), salt=CONTACT_SHOWN_SALT
+    )
+
+
+def contact_form_age(stamp: str) -> float | None:
+    """Seconds since the form with this stamp was shown; None for no stamp of ours."""
+    try:
+        shown_at = signing.loads(stamp, salt=CONTACT_SHOWN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(shown_at, int):
+        return None
+    return time.time() - shown_at
+
+
 class ContactForm(forms.Form):
+    """A patient's request to be contacted.
+
+    Two traps for robots, which fill every box and send at once: `website`, a
+    box no person sees (hidden from sight and screen readers, out of the tab
+    order, no autofill), and `shown_at`, when the form was shown. A filled trap
+    or a form sent under settings.CONTACT_MIN_FILL_SECONDS after it was shown
+    is refused with a plain message (a 400, nothing saved): a person caught by
+    mistake is told to send it again, never told falsely that a navigator
+    will call.
+    """
+
+    TRAPS = ("website", "shown_at")
+
     name = forms.CharField(label=_("Your name"), max_length=MAX_TEXT)
     email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     phone = forms.CharField(
@@ -416,14 +457,29 @@ class ContactForm(forms.Form):
         label=_("I agree that a patient navigator may see my answers and contact me."),
         help_text=_("You can delete your answers at any time with your private link."),
     )
+    website = forms.CharField(
+        label=_("Leave this box empty"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
+        ),
+    )
+    shown_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].choices = [
             (code, _(name)) for code, name in settings.LANGUAGES
         ]
+
+    @property
+    def stamp(self) -> str:
+        """The `shown_at` to send with the page: the one posted if it is ours
+        (fixing a mistake does not restart the clock), else now."""
+        posted = self.data.get(self.add_prefix("shown_at"), "")
+        if self.is_bound and contact_form_age(posted) is not None:
+            return posted
+        return contact_form_stamp()
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -437,7 +493,22 @@ class ContactForm(forms.Form):
             raise forms.ValidationError(
                 _("Give an email or a phone number so a navigator can reach you.")
             )
+        # Checked last, so a person's own mistakes are what they are told first.
+        if not self.errors and self._caught_in_a_trap(data):
+            raise forms.ValidationError(
+                _(
+                    "We could not send your request. Please check your details, "
+                    "wait a few seconds and press “Send my request” again."
+                ),
+                code="unsent",
+            )
         return data
+
+    def _caught_in_a_trap(self, data) -> bool:
+        age = contact_form_age(data.get("shown_at") or "")
+        return bool(data.get("website")) or (
+            age is None or age < settings.CONTACT_MIN_FILL_SECONDS
+        )
 
 
 class LinkEmailForm(forms.Form):

@@ -7,6 +7,7 @@ submitted it and asked to be contacted.
 """
 
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -31,6 +32,32 @@ def new_reference() -> str:
     return "CT-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+REFERENCE_PATTERN = re.compile("CT-[" + REFERENCE_ALPHABET + "]{8}")
+# What a typed phone number may hold besides digits: "+1 (202) 555-0100 ext 12".
+PHONE_PATTERN = re.compile(r"[0-9\s().+\-/]+((ext\.?|x)\s*[0-9]+)?", re.IGNORECASE)
+# Fewer digits than this is no phone number to look for (a "2" would match most).
+PHONE_SEARCH_MIN_DIGITS = 4
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number's digits only, so "+1 202-555 0100" finds "12025550100"."""
+    return re.sub(r"[^0-9]", "", phone)
+
+
+def search_kind(text: str) -> str:
+    """What a coordinator's search looks for: "reference", "phone" or "text"
+    (a name or an email). The audit records this, never the text."""
+    text = text.strip()
+    if REFERENCE_PATTERN.fullmatch(text.upper()):
+        return "reference"
+    if (
+        PHONE_PATTERN.fullmatch(text)
+        and len(phone_digits(text)) >= PHONE_SEARCH_MIN_DIGITS
+    ):
+        return "phone"
+    return "text"
+
+
 # What a row of the coordinators' queue shows (and the queue's indexes carry).
 QUEUE_ROW_FIELDS = (
     "reference",
@@ -44,6 +71,15 @@ QUEUE_ROW_FIELDS = (
     "assignee__first_name",
     "assignee__last_name",
 )
+
+
+class Worklist(models.TextChoices):
+    """The coordinators' worklists: views of the queue a morning starts from."""
+
+    FIRST_CONTACT = "first_contact", _("Needs first contact")
+    URGENT_UNTOUCHED = "urgent_untouched", _("Urgent and untouched")
+    MY_FOLLOW_UPS = "my_follow_ups", _("My follow-ups due today")
+    FOLLOW_UPS = "follow_ups", _("Team follow-ups due today")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -63,24 +99,33 @@ class SubmissionQuerySet(models.QuerySet):
         self,
         *,
         user=None,
-        status: str = "",
+        status: str | list[str] = "",
         disease: str | None = None,
         urgent: str | None = None,
         assigned: str | None = None,
         waiting: int | None = None,
+        worklist: str | None = None,
+        language: str | None = None,
         q: str | None = None,
     ):
         """The queue's filters, as the coordinators' filter form gives them.
 
-        Closed requests are left out unless a status asks for them ("all" for
-        every status) or a reference is looked up. `urgent` is "yes" or "no",
-        `assigned` "me" (`user`) or "none", `waiting` more than that many days.
+        Closed requests (and spam) are left out unless a status asks for them ("all" for
+        every status; several statuses at once as a list) or a search does.
+        `urgent` is "yes" or "no", `assigned` "me" (`user`) or "none",
+        `waiting` more than that many days since the last action on the
+        request (the patient's request or a coordinator's change, see
+        `last_action_at`), `worklist` one of `Worklist`, `language` the
+        patient's preferred language, `q` a search (see `search`).
         """
+        statuses = [status] if isinstance(status, str) else list(status)
         queryset = self
-        if status == "" and not q:
-            queryset = queryset.exclude(review_status=Submission.ReviewStatus.CLOSED)
-        elif status not in ("", "all"):
-            queryset = queryset.filter(review_status=status)
+        if "all" in statuses:
+            pass
+        elif statuses and statuses != [""]:
+            queryset = queryset.filter(review_status__in=statuses)
+        elif not q:
+            queryset = queryset.exclude(review_status__in=Submission.FINISHED)
         if disease is not None:
             queryset = queryset.filter(disease=disease)
         if urgent is not None:
@@ -91,10 +136,49 @@ class SubmissionQuerySet(models.QuerySet):
             queryset = queryset.filter(assignee__isnull=True)
         if waiting is not None:
             since = timezone.now() - datetime.timedelta(days=waiting)
-            queryset = queryset.filter(contact_requested_at__lt=since)
+            queryset = queryset.filter(last_action_at__lt=since)
+        if worklist:
+            queryset = queryset.worklist(worklist, user=user)
+        if language:
+            queryset = queryset.filter(contact_language=language)
         if q:
-            queryset = queryset.filter(reference=q)
+            queryset = queryset.search(q)
         return queryset
+
+    def worklist(self, name: str, *, user=None):
+        """One of the coordinators' worklists (`Worklist`), on open requests.
+
+        "Untouched" is a request no coordinator has done anything with: its
+        last action is still the patient's request. Follow-ups are due today
+        or overdue; "mine" are those of requests assigned to `user`.
+        """
+        open_ = self.exclude(review_status=Submission.ReviewStatus.CLOSED)
+        today = timezone.localdate()
+        if name == Worklist.FIRST_CONTACT:
+            return open_.filter(first_contacted_at__isnull=True)
+        if name == Worklist.URGENT_UNTOUCHED:
+            return open_.filter(
+                urgent=True,
+                first_contacted_at__isnull=True,
+                last_action_at=models.F("contact_requested_at"),
+            )
+        if name == Worklist.MY_FOLLOW_UPS:
+            return open_.filter(follow_up_on__lte=today, assignee=user)
+        if name == Worklist.FOLLOW_UPS:
+            return open_.filter(follow_up_on__lte=today)
+        raise ValueError(name)
+
+    def search(self, text: str):
+        """Requests by reference (exact), or by name or email (contains, any
+        case) or phone number (its digits, however the number is typed)."""
+        text = text.strip()
+        kind = search_kind(text)
+        if kind == "reference":
+            return self.filter(reference=text.upper())
+        found = Q(contact_name__icontains=text) | Q(contact_email__icontains=text)
+        if kind == "phone":
+            found |= Q(contact_phone_digits__contains=phone_digits(text))
+        return self.filter(found)
 
     def after(self, cursor):
         """The queue's rows after `cursor` (its `urgent`, `at` and `pk`: a
@@ -115,6 +199,30 @@ class SubmissionQuerySet(models.QuerySet):
     def abandoned_drafts(self, older_than):
         return self.filter(
             stage=Submission.Stage.DRAFT, updated_at__lt=timezone.now() - older_than
+        )
+
+    def urgent_not_alerted(self):
+        """Urgent requests in the queue whose coordinators were not emailed yet."""
+        return (
+            self.visible_to_coordinators()
+            .filter(urgent=True, urgent_alerted_at__isnull=True)
+            .exclude(review_status=Submission.ReviewStatus.SPAM)
+        )
+
+    def unreachable(self, idle: datetime.timedelta):
+        """Submitted answers nobody asked about whose link expired: nobody can
+        reach them any more."""
+        return self.filter(
+            stage=Submission.Stage.SUBMITTED,
+            contact_requested=False,
+            updated_at__lt=timezone.now() - idle,
+        )
+
+    def finished_before(self, retention: datetime.timedelta):
+        """Requests coordinators closed or marked as spam, unchanged since."""
+        return self.visible_to_coordinators().filter(
+            review_status__in=Submission.FINISHED,
+            updated_at__lt=timezone.now() - retention,
         )
 
 
@@ -167,6 +275,23 @@ _QUEUE_INDEXES = [
     _queue_index(
         "queue_unassigned_by_both", ["review_status", "disease"], unassigned=True
     ),
+    # The worklists "needs first contact" and "urgent and untouched": open
+    # requests nobody has reached yet, a small part of a long history, read in
+    # the queue's order.
+    models.Index(
+        fields=_QUEUE_ORDER,
+        include=[*_QUEUE_SHOWN, "assignee", "review_status", "disease"],
+        name="queue_needs_first_contact",
+        condition=_QUEUE
+        & Q(first_contacted_at__isnull=True)
+        & ~Q(review_status="closed"),
+    ),
+    # Follow-ups due: the few requests with a follow-up date, by that date.
+    models.Index(
+        fields=["follow_up_on"],
+        name="queue_follow_ups",
+        condition=_QUEUE & Q(follow_up_on__isnull=False),
+    ),
 ]
 
 
@@ -181,6 +306,10 @@ class Submission(models.Model):
         CONTACTED = "contacted", _("Contacted")
         REFERRED = "referred", _("Referred")
         CLOSED = "closed", _("Closed")
+        SPAM = "spam", _("Spam")
+
+    # Statuses that leave the queue: the request needs nothing more.
+    FINISHED = (ReviewStatus.CLOSED, ReviewStatus.SPAM)
 
     token = models.CharField(
         max_length=64, unique=True, default=new_token, editable=False
@@ -227,6 +356,8 @@ class Submission(models.Model):
     contact_name = models.CharField(_("name"), max_length=120, blank=True)
     contact_email = models.EmailField(_("email"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The phone's digits only, written with it (intake.services), for search.
+    contact_phone_digits = models.CharField(max_length=40, blank=True, editable=False)
     contact_language = models.CharField(
         _("preferred language"), max_length=10, blank=True
     )
@@ -253,11 +384,16 @@ class Submission(models.Model):
     first_contacted_at = models.DateTimeField(
         _("first contacted"), null=True, blank=True
     )
-    # Set once an urgent request's alert email went out; until then every
-    # update of the request tries again.
+    # Set once an urgent request's alert email went out (intake/alerts.py):
+    # until then the background task tries again.
     urgent_alerted_at = models.DateTimeField(
         _("coordinators alerted"), null=True, blank=True
     )
+    # The patient's request, then every coordinator change or logged call:
+    # "waiting on us" is measured from here, not from the request.
+    last_action_at = models.DateTimeField(_("last action"), null=True, blank=True)
+    # When a coordinator means to try again or check back (set with a call).
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
     # Bumped on every coordinator change: a stale form is refused, not applied.
     revision = models.PositiveIntegerField(default=1)
 
@@ -289,14 +425,23 @@ class Submission(models.Model):
     def __str__(self):
         return self.reference
 
+    def link_expired(self) -> bool:
+        """The private link stops working after RESUME_LINK_IDLE_DAYS without a
+        change (a saved step, a submit, a contact request, a coordinator's change)."""
+        idle = datetime.timedelta(days=settings.RESUME_LINK_IDLE_DAYS)
+        return self.updated_at < timezone.now() - idle
+
 
 class ReviewEvent(models.Model):
-    """One entry in a submission's timeline: a note, a status change or an assignment."""
+    """One entry in a submission's timeline: a note, a status change, an
+    assignment, a call or a referral."""
 
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")
         STATUS = "status", _("Status change")
         ASSIGN = "assign", _("Assignment")
+        CALL = "call", _("Call")
+        REFERRAL = "referral", _("Referral")
 
     submission = models.ForeignKey(Submission, models.CASCADE, related_name="events")
     author = models.ForeignKey(
@@ -317,6 +462,12 @@ class ReviewEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    call = models.OneToOneField(
+        "ContactAttempt", models.CASCADE, null=True, blank=True, related_name="event"
+    )
+    referral = models.OneToOneField(
+        "Referral", models.CASCADE, null=True, blank=True, related_name="event"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -324,6 +475,80 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.submission_id}"
+
+
+class ContactAttempt(models.Model):
+    """A call a coordinator made to the patient, with what came of it."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached the patient")
+        VOICEMAIL = "voicemail", _("Left a voicemail")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="contact_attempts"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    called_at = models.DateTimeField(_("time of the call"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["called_at", "id"]
+        verbose_name = _("call")
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} on {self.submission_id}"
+
+    @property
+    def logged_later(self) -> bool:
+        """Logged a while after it was made: the timeline then says when it was."""
+        return self.created_at - self.called_at > datetime.timedelta(minutes=15)
+
+
+class Referral(models.Model):
+    """The treatment centre a coordinator referred the patient to, and when.
+
+    A centre from the catalog, or one typed in (a centre not listed yet).
+    """
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="referrals")
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    center = models.ForeignKey(
+        "therapies.TreatmentCenter",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("treatment centre"),
+    )
+    center_name = models.CharField(_("other centre"), max_length=200, blank=True)
+    referred_on = models.DateField(_("referred on"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("referral")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(center__isnull=False) | ~Q(center_name=""),
+                name="referral_names_a_centre",
+            ),
+        ]
+
+    def __str__(self):
+        return self.centre_label
+
+    @property
+    def centre_label(self) -> str:
+        return str(self.center) if self.center_id else self.center_name
 
 
 class AuditEvent(models.Model):
@@ -337,6 +562,7 @@ class AuditEvent(models.Model):
         VIEW = "view", _("Viewed")
         CHANGE = "change", _("Changed")
         EXPORT = "export", _("Exported")
+        SEARCH = "search", _("Searched")
         DELETE = "delete", _("Deleted by patient")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -353,7 +579,10 @@ class AuditEvent(models.Model):
     detail = models.CharField(
         max_length=200,
         blank=True,
-        help_text=_("What changed, as field names; or the export's filter."),
+        help_text=_(
+            "What changed, as field names; the export's filter; or a search's "
+            "kind and number of results (never its text)."
+        ),
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -363,3 +592,72 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.reference}"
+
+
+class LinkEmail(models.Model):
+    """A patient asked for their private link by email: kept only until it is
+    sent or given up (then deleted), and deleted with the submission.
+
+    The address lives here, never in the task queue: the task is given this
+    row's id only, so nothing in the queue's tables (arguments, errors) holds it.
+    """
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="+")
+    email = models.EmailField()
+    # The address the patient used (scheme and host) and their language, for
+    # the link in the email.
+    site = models.CharField(max_length=200)
+    language = models.CharField(max_length=10)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"link email {self.pk}"
+
+
+class UndeliveredEmailQuerySet(models.QuerySet):
+    def urgent_alert_open(self):
+        return self.filter(kind=UndeliveredEmail.Kind.URGENT_ALERT, sent_at=None)
+
+    def dead(self):
+        """Failed as often as settings.EMAIL_ATTEMPTS and still not sent:
+        what coordinators are shown."""
+        return self.filter(sent_at=None, attempts__gte=settings.EMAIL_ATTEMPTS)
+
+
+class UndeliveredEmail(models.Model):
+    """An email that failed: its retry state while it is tried again, and the
+    dead-letter record coordinators see once it failed EMAIL_ATTEMPTS times.
+
+    One open record for urgent alerts (they go out together); one record per
+    patient link email given up. Identifiers and the error's class only.
+    """
+
+    class Kind(models.TextChoices):
+        URGENT_ALERT = "urgent_alert", _("Urgent alert to coordinators")
+        PATIENT_LINK = "patient_link", _("Private link to a patient")
+
+    kind = models.CharField(_("email"), max_length=20, choices=Kind.choices)
+    reference = models.CharField(_("reference"), max_length=12, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=200, blank=True)
+    first_failed_at = models.DateTimeField(_("first failed"), default=timezone.now)
+    last_failed_at = models.DateTimeField(_("last failed"), default=timezone.now)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at last"), null=True, blank=True)
+
+    objects = UndeliveredEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_failed_at", "-id"]
+        verbose_name = _("undelivered email")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="urgent_alert", sent_at=None),
+                name="one_open_urgent_alert_failure",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.reference} ({self.attempts})"

@@ -5,16 +5,14 @@ Each is atomic: a failed step leaves the draft as it was.
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .alerts import submission_notify_urgent
 from .answers import Answers, answers_from_stored
 from .audit import audit_event_create
-from .models import CONSENT_VERSION, AuditEvent, Submission
+from .models import CONSENT_VERSION, AuditEvent, LinkEmail, Submission, phone_digits
 from .steps import INVALIDATES
+from .tasks import send_link_email, urgent_alert_enqueue
 
 
 def _merged(stored: dict, values: dict) -> dict:
@@ -120,19 +118,21 @@ def submission_request_contact(
     locked.contact_requested = True
     if first_request:
         locked.contact_requested_at = timezone.now()
+        # Until a coordinator acts, the request is the last thing that happened.
+        locked.last_action_at = locked.contact_requested_at
     locked.contact_name = name
     locked.contact_email = email
     locked.contact_phone = phone
+    locked.contact_phone_digits = phone_digits(phone)
     locked.contact_language = preferred_language
     locked.contact_time = preferred_time
     locked.consent_version = CONSENT_VERSION
     locked.save()
     if locked.urgent and locked.urgent_alerted_at is None:
-        # robust: the request is saved; a failed alert must not turn into an error
-        # page, and it is sent again on the next request until it goes out.
-        transaction.on_commit(
-            lambda: submission_notify_urgent(submission=locked), robust=True
-        )
+        # Enqueued in this transaction: the request and the task that alerts
+        # coordinators about it are saved together or not at all. The task
+        # retries until the alert goes out.
+        urgent_alert_enqueue()
     return locked
 
 
@@ -159,23 +159,21 @@ class LinkEmailsUsedUp(Exception):
 
 @transaction.atomic
 def submission_email_link(
-    *, submission: Submission, email: str, link: str, retention_days: int
-) -> None:
-    """Email the patient their private link, once; the address is not stored.
+    *, submission: Submission, email: str, site: str, language: str
+) -> LinkEmail:
+    """Have the patient's private link emailed to them, in the background.
 
-    Sent inside the transaction: if the mail server fails, the count is not
-    used up and the error reaches the caller.
+    The address is kept only until the email is sent or given up
+    (`intake.tasks.send_link_email`), never with the answers. `site` is the
+    scheme and host the patient used, for the link.
     """
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if locked.link_emails_sent >= LINK_EMAILS_PER_SUBMISSION:
         raise LinkEmailsUsedUp
     locked.link_emails_sent += 1
-    locked.save(update_fields=["link_emails_sent"])
-    body = _(
-        "Here is the private link to your answers on CAR T Navigator:\n\n%(link)s\n\n"
-        "Anyone with this link can see your answers, so keep it private. "
-        "Unfinished answers are deleted after %(days)d days without a change; "
-        "finished ones stay until you delete them.\n\n"
-        "We sent this once, because you asked. We did not keep your email address."
-    ) % {"link": link, "days": retention_days}
-    send_mail(_("Your private link to CAR T Navigator"), body, None, [email])
+    locked.save(update_fields=["link_emails_sent", "updated_at"])
+    row = LinkEmail.objects.create(
+        submission=locked, email=email, site=site, language=language
+    )
+    send_link_email.enqueue(row.pk)
+    return row

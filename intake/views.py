@@ -6,9 +6,9 @@ sent with `Cache-Control: no-store`, and POST bodies are kept out of error
 reports with `sensitive_post_parameters`.
 """
 
+import functools
 import hashlib
 import json
-import smtplib
 
 import segno
 from django.conf import settings
@@ -31,6 +31,7 @@ from . import services
 from .answers import Answers, answers_from_stored
 from .audit import client_ip
 from .forms import ContactForm, EligibilityForm, LinkEmailForm
+from .limits import limit_posts
 from .models import CONSENT_VERSION, Submission
 from .presentation import answer_rows, short_questions
 from .steps import BY_SLUG, next_step, previous_step, progress
@@ -40,7 +41,14 @@ from .suggestions import eligibility_questions, suggest
 # engine's, from the answers): loading only these took a third off the query.
 # They are the pages patients come back to, so the same query also reads the
 # catalog version (one query less).
-RESULTS_FIELDS = ("token", "stage", "answers", "contact_requested", "reference")
+RESULTS_FIELDS = (
+    "token",
+    "stage",
+    "answers",
+    "contact_requested",
+    "reference",
+    "updated_at",
+)
 TOKEN_MAX = 64  # longer is no token of ours: a 404 without a query
 
 
@@ -48,16 +56,46 @@ def _get_submission(token: str) -> Submission:
     """A patient's submission by resume token; anything else is a 404."""
     if len(token) > TOKEN_MAX:
         raise Http404
-    return get_object_or_404(Submission, token=token)
+    return _unexpired(get_object_or_404(Submission, token=token))
+
+
+class LinkExpired(Exception):
+    """The private link was not used for RESUME_LINK_IDLE_DAYS (a 410 page)."""
+
+
+def _unexpired(submission: Submission) -> Submission:
+    if submission.link_expired():
+        raise LinkExpired
+    return submission
+
+
+def live_link(view):
+    """A view reached by a private link: an expired link gets a clear 410 page."""
+
+    @functools.wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except LinkExpired:
+            return render(
+                request,
+                "intake/link_expired.html",
+                {"idle_days": settings.RESUME_LINK_IDLE_DAYS},
+                status=410,
+            )
+
+    return wrapped
 
 
 def _get_results_submission(token: str) -> Submission:
     """As _get_submission, with only RESULTS_FIELDS loaded."""
     if len(token) > TOKEN_MAX:
         raise Http404
-    return get_object_or_404(
-        Submission.objects.only(*RESULTS_FIELDS).annotate(**version_columns()),
-        token=token,
+    return _unexpired(
+        get_object_or_404(
+            Submission.objects.only(*RESULTS_FIELDS).annotate(**version_columns()),
+            token=token,
+        )
     )
 
 
@@ -78,6 +116,7 @@ def _link_context(request, submission: Submission | None) -> dict:
     return {
         "resume_url": _resume_url(request, submission),
         "retention_days": settings.DRAFT_RETENTION_DAYS,
+        "idle_days": settings.RESUME_LINK_IDLE_DAYS,
     }
 
 
@@ -114,6 +153,7 @@ def _render_step(request, step, form, answers, catalog, submission=None, status=
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_STARTS_PER_HOUR")
 def start(request):
     """The first step. The draft is created only when the patient answers it."""
     catalog = get_catalog()
@@ -149,6 +189,7 @@ def _after_save(submission: Submission, catalog):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@live_link
 def step(request, token, slug):
     submission = _get_submission(token)
     catalog = get_catalog()
@@ -186,6 +227,7 @@ def step(request, token, slug):
 
 @never_cache
 @require_safe
+@live_link
 def resume(request, token):
     submission = _get_submission(token)
     if submission.stage == Submission.Stage.SUBMITTED:
@@ -202,6 +244,7 @@ def resume(request, token):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@live_link
 def urgent(request, token):
     """The call-now message when symptoms are ticked, before anything else,
     with the emergency number for the patient's country (or a best guess)."""
@@ -242,6 +285,7 @@ def urgent(request, token):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@live_link
 def review(request, token):
     submission = _get_submission(token)
     catalog = get_catalog()
@@ -317,6 +361,7 @@ def results_page_key(
 
 @never_cache
 @require_safe
+@live_link
 def results(request, token):
     """The results page, kept for a few minutes in this process's `pages` cache
     (settings.CACHES): patients come back to it, and the engine is the costly
@@ -341,6 +386,7 @@ def results(request, token):
 
 @never_cache
 @require_safe
+@live_link
 def print_view(request, token):
     submission = _get_results_submission(token)
     if response := _submitted_or_redirect(submission):
@@ -356,6 +402,8 @@ def print_view(request, token):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_CONTACTS_PER_HOUR")
+@live_link
 def contact(request, token):
     submission = _get_submission(token)
     if response := _submitted_or_redirect(submission):
@@ -399,6 +447,7 @@ def contact(request, token):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@live_link
 def delete(request, token):
     submission = _get_submission(token)
     if request.method == "POST":
@@ -415,6 +464,8 @@ def deleted(request):
 @never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("RATE_LIMIT_LINK_EMAILS_PER_HOUR")
+@live_link
 def email_link(request, token):
     """Email the patient their private link once; the address is not kept."""
     submission = _get_submission(token)
@@ -429,8 +480,8 @@ def email_link(request, token):
         services.submission_email_link(
             submission=submission,
             email=form.cleaned_data["email"],
-            link=context["resume_url"],
-            retention_days=settings.DRAFT_RETENTION_DAYS,
+            site=request.build_absolute_uri("/").rstrip("/"),
+            language=get_language(),
         )
     except services.LinkEmailsUsedUp:
         context["problem"] = _(
@@ -438,11 +489,11 @@ def email_link(request, token):
             "send it again. Copy the link below instead."
         ) % {"count": services.LINK_EMAILS_PER_SUBMISSION}
         return render(request, "intake/email_link.html", context, status=429)
-    except (smtplib.SMTPException, OSError):
-        context["problem"] = _(
-            "We could not send the email just now. Copy the link below instead, "
-            "or try again later."
-        )
-        return render(request, "intake/email_link.html", context, status=503)
-    messages.success(request, _("We sent your link. Check your email."))
+    messages.success(
+        request,
+        _(
+            "We will send your link shortly. Check your email in a few minutes, "
+            "and keep a copy of the link below too."
+        ),
+    )
     return redirect("intake:resume", submission.token)

@@ -1,10 +1,11 @@
 """Settings for the CAR T patient navigator.
 
-One file, driven by the environment. Local development needs nothing set: it
-runs with DEBUG on and a SQLite file in the project folder. A deployment sets
-DEBUG=False and must then provide SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL,
-or start-up stops with a message naming what is missing. `.env.example` lists
-every variable read here.
+One file, driven by the environment. DEBUG is off unless set, so a deployment
+that forgets it never shows debug pages with health data; with DEBUG off,
+SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be given, or start-up stops
+with a message naming what is missing. Local development sets only DEBUG=True
+(`make run` does) and runs with a SQLite file in the project folder.
+`.env.example` lists every variable read here.
 """
 
 import os
@@ -50,7 +51,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 
 _missing = [
     name
@@ -61,7 +62,7 @@ if _missing:
     raise ImproperlyConfigured(
         "DEBUG is off, so these environment variables must be set: "
         + ", ".join(_missing)
-        + ". See .env.example."
+        + ". See .env.example. For local use, set DEBUG=True (`make run` does)."
     )
 
 SECRET_KEY = env_str("SECRET_KEY") or "local-development-only-not-secret"
@@ -87,7 +88,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
+    "django_tasks",
+    "django_tasks_db",
     "therapies",
     "intake",
 ]
@@ -95,11 +102,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out gzipped (a results page is 72 KB of HTML, 10 KB gzipped);
+    # WhiteNoise, above, serves static files compressed ahead of time. Django
+    # pads each compressed response against BREACH, and masks the CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (the CSRF check): no uploads but the admin's.
+    "intake.guards.NoUploadsMiddleware",
+    "intake.guards.NoRobotsOnPatientPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "navigator.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intake.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,7 +189,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -181,6 +200,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 # LogoutView then renders registration/logged_out.html.
 LOGOUT_REDIRECT_URL = None
+# Second factor (django-otp): coordinators and staff confirm a code from an
+# authenticator app before any coordinator or admin page (navigator.second_factor).
+OTP_LOGIN_URL = "second_factor:verify"
+OTP_TOTP_ISSUER = "CAR T Navigator"
+# The admin lists people's devices (to remove a lost one) without their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Language: English by default; Spanish and Simplified Chinese under /es/ and /zh-hans/.
 LANGUAGE_CODE = "en"
@@ -216,8 +241,22 @@ STORAGES = {
     },
 }
 
+# The default cache holds what every app server must share (the rate limits'
+# counters, the queue's counts): Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0), else this process's memory, which is right for
+# one process only (each gunicorn worker would count on its own).
+REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs must not hang patients' requests.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
     # Rendered results pages, keyed by everything they show. They hold health
     # data, so they stay in this process's memory (never a shared cache) and
     # only for minutes; a deleted submission's copy can no longer be reached.
@@ -256,7 +295,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# The origin only, never a path: a patient's page's URL holds their resume
+# token, and same-origin requests (static files) would carry it into access
+# logs. Not "no-referrer": browsers then send `Origin: null` with POSTs, which
+# fails Django's CSRF check over HTTPS.
+SECURE_REFERRER_POLICY = "strict-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -280,10 +323,19 @@ if not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-# Login throttling: five failures lock the username and address for an hour.
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# 127.0.0.1,10.0.0.0/8); no header is trusted from any other peer. The client's
+# address is read in one place, intake.audit.client_ip: audit records, axes
+# and the rate limits all use it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Login throttling: five failures from one address lock that address out for
+# an hour. By address alone, so nobody can lock a named coordinator out from
+# elsewhere by typing their username.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "intake.audit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -306,19 +358,77 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATOR_ALERT_EMAIL = env_str("COORDINATOR_ALERT_EMAIL")
 # A patient's request never waits long on a mail server.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-# Unfinished drafts nobody touched for this many days are deleted by
-# `purge_drafts` (run daily); patients are told so where their link is shown.
+# Background work (emails): Django's tasks framework, backed by the database
+# (`manage.py db_worker` runs them; `make run` starts one). The patient's
+# request only writes a task row, so it never waits on a mail server.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A failed email is tried again after 1, 2, 4, ... minutes (at most
+# EMAIL_RETRY_MAX_DELAY); after EMAIL_ATTEMPTS failures coordinators see it on
+# the queue page. An urgent alert keeps being tried until it goes out; a
+# patient's link email is then given up and its address forgotten.
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5)
+EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 15 * 60)
+
+# Retention, applied by `manage.py purge` (run daily):
+# - unfinished drafts nobody touched for DRAFT_RETENTION_DAYS are deleted
+#   (patients are told so where their link is shown);
+# - a private link stops working after RESUME_LINK_IDLE_DAYS without a change
+#   to its answers or request, and a submission nobody can reach any more
+#   (no contact request) is then deleted;
+# - a request coordinators closed (or marked as spam) is deleted
+#   CLOSED_RETENTION_DAYS after its last change, and audit records of deleted
+#   submissions lose their address after that time too.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
+RESUME_LINK_IDLE_DAYS = env_int("RESUME_LINK_IDLE_DAYS", 365)
+CLOSED_RETENTION_DAYS = env_int("CLOSED_RETENTION_DAYS", 365)
+
+# Abuse limits for anonymous POSTs, per client address and hour
+# (intake/limits.py); counted in the default cache, so shared by every app
+# server when REDIS_URL is set.
+RATE_LIMIT_STARTS_PER_HOUR = env_int("RATE_LIMIT_STARTS_PER_HOUR", 20)
+RATE_LIMIT_CONTACTS_PER_HOUR = env_int("RATE_LIMIT_CONTACTS_PER_HOUR", 5)
+RATE_LIMIT_LINK_EMAILS_PER_HOUR = env_int("RATE_LIMIT_LINK_EMAILS_PER_HOUR", 10)
+# A contact request sent sooner than this after its form was shown is a robot's.
+CONTACT_MIN_FILL_SECONDS = env_int("CONTACT_MIN_FILL_SECONDS", 3)
+SILENCED_SYSTEM_CHECKS += [
+    # django-ratelimit lists only third-party Redis backends; Django's own
+    # RedisCache increments atomically as well.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # Per-process counters: right for one process (local use, tests); a
+    # deployment with several workers or servers sets REDIS_URL (README).
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # Logs carry request lines and errors, never form bodies: the intake views are
 # wrapped in sensitive_post_parameters and nothing here logs request data.
+# Every handler redacts resume tokens (/i/<token>/) from every record: request
+# lines, "Bad Request: …" and "Not Found: …" would otherwise carry them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "intake.logging.RedactTokensFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers for these (django.utils.log.DEFAULT_LOGGING)
+        # lack the filter: replaced by none, their records go to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

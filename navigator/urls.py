@@ -19,6 +19,8 @@ urlpatterns = [
                     name="login",
                 ),
                 path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+                # The code from an authenticator app, after the password.
+                path("second-factor/", include("navigator.second_factor.urls")),
             ]
         ),
     ),

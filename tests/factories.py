@@ -11,6 +11,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from therapies import models as catalog
 
@@ -64,6 +67,38 @@ def coordinators_group():
         )
     )
     return group
+
+
+class AuthenticatorAppFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (TOTP), the second factor."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+def app_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now."""
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{code:0{device.digits}d}"
+
+
+def sign_in_verified(client, user, **kwargs):
+    """`client` signed in as `user` with password and second factor both done.
+
+    The session holds what django_otp.login() stores after a good code; the
+    real check (SecondFactorMiddleware) still runs on every request.
+    """
+    client.force_login(user, **kwargs)
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    device = device or AuthenticatorAppFactory(user=user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 # ---------------------------------------------------------------- therapies
@@ -265,6 +300,10 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     contact_name = factory.Sequence(lambda n: f"Demo Patient {n}")
     contact_email = factory.Sequence(lambda n: f"patient{n}@example.org")
     contact_phone = "+1 202 555 0100"
+    contact_phone_digits = factory.LazyAttribute(
+        lambda s: "".join(ch for ch in s.contact_phone if ch.isdigit())
+    )
+    last_action_at = factory.LazyAttribute(lambda s: s.contact_requested_at)
     contact_language = "en"
     contact_time = "Weekday mornings"
     consent_version = "2026-11-v1"

@@ -196,7 +196,11 @@ def about(request):
 
 @require_safe
 def privacy(request):
-    return render(request, "therapies/privacy.html", _operator())
+    retention = {
+        "link_idle_days": settings.RESUME_LINK_IDLE_DAYS,
+        "closed_retention_days": settings.CLOSED_RETENTION_DAYS,
+    }
+    return render(request, "therapies/privacy.html", {**_operator(), **retention})
 
 
 @require_safe

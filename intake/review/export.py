@@ -1,12 +1,17 @@
 """The queue as CSV: the coordinators' export, streamed in chunks.
 
-Cells a spreadsheet would run as a formula are quoted (OWASP CSV injection).
+Every cell is quoted, and a cell a spreadsheet could run as a formula gets a
+leading apostrophe (OWASP CSV injection): one that starts with = + - @ tab or
+CR, and, inside a cell, each part after a separator (, ; tab CR LF) that
+does, for a program that splits the cell there. Nothing else changes, so a
+phone "+1 202 555 0199" reads "'+1 202 555 0199" and "202-555-0199" as is.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import re
 
 from django.db.models import QuerySet
 
@@ -29,6 +34,9 @@ EXPORT_COLUMNS = (
     ("consent_version", "consent_version"),
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator, then spaces, then a formula character: the apostrophe goes
+# before that character.
+AFTER_SEPARATOR = re.compile(r"([,;\t\r\n] *)(?=[=+\-@\t\r])")
 
 
 def csv_safe(value) -> str:
@@ -40,7 +48,9 @@ def csv_safe(value) -> str:
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.lstrip(" ").startswith(FORMULA_STARTS):
+        text = "'" + text
+    return AFTER_SEPARATOR.sub(r"\1'", text)
 
 
 class _Echo:
@@ -51,7 +61,7 @@ class _Echo:
 def csv_lines(queryset: QuerySet, lines_per_chunk: int = 500):
     """The CSV in chunks of a few hundred lines: flat memory at any size, and
     far fewer writes to the socket than one per line."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield writer.writerow([header for header, _field in EXPORT_COLUMNS])
     fields = [field for _header, field in EXPORT_COLUMNS]
     lines = []

@@ -5,17 +5,26 @@ They validate and normalise; the views decide and the services write.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from therapies.models import TreatmentCenter
 from therapies.vocabulary import DiseaseCode, RelapseStatus
 
-from ..models import Submission
+from ..models import ContactAttempt, Submission, Worklist
 from ..permissions import coordinator_users
-from .services import CLOSE_REASON_MAX, NOTE_MAX
+from .services import CENTRE_NAME_MAX, CLOSE_REASON_MAX, NOTE_MAX
 
 Status = Submission.ReviewStatus
 REFERENCE_MAX = 12
+# Long enough for any name, email or phone number typed in full.
+SEARCH_MAX = 120
+# A call logged a little ahead of the server's clock is still "now".
+CLOCK_SLACK = datetime.timedelta(minutes=5)
 # Coordinators' short names for the patient-worded labels, for dense tables.
 DISEASE_SHORT = {
     DiseaseCode.B_ALL: gettext_lazy("B-ALL"),
@@ -41,14 +50,23 @@ RELAPSE_SHORT = {
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
+    q = forms.CharField(
+        label=gettext_lazy("Find a request"),
+        help_text=gettext_lazy("Reference, name, email or phone number."),
+        required=False,
+        max_length=SEARCH_MAX,
+    )
+    worklist = forms.ChoiceField(
+        label=gettext_lazy("Worklist"),
+        required=False,
+        choices=[("", gettext_lazy("Whole queue")), *Worklist.choices],
+    )
+    # Several at once (?status=new&status=in_review); none means every open one.
+    status = forms.MultipleChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=[
-            ("", gettext_lazy("Open")),
-            *Status.choices,
-            ("all", gettext_lazy("All, including closed")),
-        ],
+        choices=[*Status.choices, ("all", gettext_lazy("All, including closed"))],
+        widget=forms.CheckboxSelectMultiple,
     )
     disease = forms.ChoiceField(
         label=gettext_lazy("Disease"),
@@ -74,28 +92,34 @@ class QueueFilterForm(forms.Form):
         ],
     )
     waiting = forms.IntegerField(
-        label=gettext_lazy("Waiting more than (days)"),
+        label=gettext_lazy("Waiting on us more than (days)"),
+        help_text=gettext_lazy("Since the last call, note or change."),
         required=False,
         min_value=0,
         max_value=3650,
     )
-    q = forms.CharField(
-        label=gettext_lazy("Reference"), required=False, max_length=REFERENCE_MAX
+    language = forms.ChoiceField(
+        label=gettext_lazy("Patient's language"),
+        required=False,
+        choices=[("", gettext_lazy("Any")), *settings.LANGUAGES],
     )
 
     def clean_q(self) -> str:
-        # References are stored in capitals: an exact match on the normalised
-        # value uses the unique index, where iexact would not.
-        return self.cleaned_data["q"].strip().upper()
+        # The search itself normalises (Submission.objects.search).
+        return self.cleaned_data["q"].strip()
 
     def applied(self) -> dict:
         """The filters that validated, without blanks (invalid ones are ignored)."""
         data = getattr(self, "cleaned_data", {})
-        return {k: v for k, v in data.items() if v not in ("", None)}
+        return {k: v for k, v in data.items() if v not in ("", None, [])}
 
 
 class _RevisionForm(forms.Form):
     revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+# Actions that carry nothing but the revision the coordinator saw (spam).
+RevisionForm = _RevisionForm
 
 
 class AssignForm(_RevisionForm):
@@ -128,6 +152,79 @@ class NoteForm(_RevisionForm):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class StepBackForm(_RevisionForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for stepping back"),
+        max_length=CLOSE_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CallForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=ContactAttempt.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    called_at = forms.DateTimeField(
+        label=gettext_lazy("Time of the call (UTC)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("What was said"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    follow_up_on = forms.DateField(
+        label=gettext_lazy("Follow up on"),
+        help_text=gettext_lazy("Leave empty for no follow-up."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_called_at(self) -> datetime.datetime:
+        called_at = self.cleaned_data["called_at"]
+        if called_at > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError(gettext_lazy("A call cannot be in the future."))
+        return called_at
+
+    def clean_follow_up_on(self) -> datetime.date | None:
+        day = self.cleaned_data["follow_up_on"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(
+                gettext_lazy("A follow-up cannot be in the past.")
+            )
+        return day
+
+
+class ReferralForm(_RevisionForm):
+    center = forms.ModelChoiceField(
+        label=gettext_lazy("Treatment centre"),
+        queryset=TreatmentCenter.objects.order_by("country", "name"),
+        required=False,
+        empty_label=gettext_lazy("Not listed: type it below"),
+    )
+    center_name = forms.CharField(
+        label=gettext_lazy("Or a centre not listed"),
+        required=False,
+        max_length=CENTRE_NAME_MAX,
+    )
+    referred_on = forms.DateField(
+        label=gettext_lazy("Referred on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("center") and not (data.get("center_name") or "").strip():
+            raise forms.ValidationError(
+                gettext_lazy("Choose a centre from the list or type its name.")
+            )
+        return data
 
 
 def person_name(user) -> str:

@@ -1,14 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import undelivered, views
 
 app_name = "review"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("export.csv", views.export, name="export"),
     path("metrics/", views.metrics, name="metrics"),
+    path("undelivered/", undelivered.undelivered, name="undelivered"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/status/", views.change_status, name="status"),
     path("<str:reference>/notes/", views.add_note, name="note"),
+    path("<str:reference>/spam/", views.mark_spam, name="spam"),
+    path("<str:reference>/calls/", views.log_call, name="call"),
+    path("<str:reference>/step-back/", views.step_back, name="step_back"),
+    path("<str:reference>/referral/", views.refer, name="refer"),
 ]

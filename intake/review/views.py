@@ -14,13 +14,17 @@ writes in services.py.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, get_language_info
@@ -32,7 +36,7 @@ from therapies.snapshot import get_catalog
 
 from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
-from ..models import AuditEvent, ReviewEvent, Submission
+from ..models import AuditEvent, ReviewEvent, Submission, search_kind
 from ..permissions import can_review
 from ..presentation import answer_rows
 from ..suggestions import suggest
@@ -40,15 +44,20 @@ from .export import csv_lines
 from .forms import (
     REFERENCE_MAX,
     AssignForm,
+    CallForm,
     NoteForm,
     QueueFilterForm,
+    ReferralForm,
+    RevisionForm,
     StatusForm,
+    StepBackForm,
     person_name,
 )
 from .metrics import dashboard
 from .queries import Cursor, open_count, queue_page, shown_count, status_counts
 from .rows import queue_rows
 from .services import (
+    BACK,
     STATUS_COUNTS_KEY,
     SubmissionConflict,
     TransitionNotAllowed,
@@ -56,7 +65,12 @@ from .services import (
     submission_add_note,
     submission_assign,
     submission_change_status,
+    submission_log_call,
+    submission_mark_spam,
+    submission_refer,
+    submission_step_back,
 )
+from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
 COUNTS_TTL = 10
@@ -79,6 +93,25 @@ def _get_submission_for_coordinator(request, reference: str) -> Submission:
         Submission.objects.visible_to_coordinators().select_related("assignee"),
         reference=reference,
     )
+
+
+def _login_then_detail(view):
+    """`login_required` for the actions on one request (POST only), with the
+    request's page as where to go after signing in.
+
+    Signed out while typing (the idle limit), the form's POST lands on the
+    login page; after signing in again the browser GETs `next`, which must be
+    the page, not the action (that would be a 405). What was typed is kept
+    in the browser (static/js/keep-draft.js) and put back on the page.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, reference, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("review:detail", args=[reference]))
+        return view(request, reference, *args, **kwargs)
+
+    return wrapper
 
 
 # Queue --------------------------------------------------------------------------
@@ -114,14 +147,30 @@ def _cursor(request) -> Cursor | None:
 
 
 def _page_urls(request, next_cursor: Cursor | None) -> dict:
-    """The next page's and the first page's addresses, with the same filters."""
-    filters = {k: v for k, v in request.GET.items() if k != "after"}
+    """The next page's and the first page's addresses, with the same filters
+    (every value of a filter given several times, as statuses are)."""
+    filters = request.GET.copy()
+    filters.pop("after", None)
+    first = filters.urlencode()
+    if next_cursor:
+        filters["after"] = next_cursor.encode()
     return {
-        "next_url": f"?{urlencode({**filters, 'after': next_cursor.encode()})}"
-        if next_cursor
-        else None,
-        "first_url": f"?{urlencode(filters)}" if "after" in request.GET else None,
+        "next_url": f"?{filters.urlencode()}" if next_cursor else None,
+        "first_url": f"?{first}" if "after" in request.GET else None,
     }
+
+
+def _audit_search(request, text: str, rows: list, more: bool) -> None:
+    """A search is a look at whoever it finds: audited like a view, with what
+    was looked for (a reference, a phone number or a name or email) and how
+    many it found on the page, never the text, which is personal data."""
+    found = f"{len(rows)}+" if more else str(len(rows))
+    audit_event_create(
+        user=request.user,
+        action=AuditEvent.Action.SEARCH,
+        detail=f"kind={search_kind(text)} results={found}",
+        ip_address=client_ip(request),
+    )
 
 
 def _status_counts() -> dict[str, int]:
@@ -139,6 +188,8 @@ def queue(request):
     form = _bound_filter_form(request)
     filters = form.applied()
     rows, next_cursor = queue_page(filters, request.user, _cursor(request))
+    if "q" in filters:
+        _audit_search(request, filters["q"], rows, next_cursor is not None)
     counts = _status_counts()
     return render(
         request,
@@ -154,9 +205,29 @@ def queue(request):
             "open_count": open_count(counts),
             **_page_urls(request, next_cursor),
             "export_query": urlencode(filters),
+            "urgent_without_alert": urgent_without_alert_banner(),
+            "worklists": _worklist_links(form),
             "section": "queue",
         },
     )
+
+
+def _audited_filters(filters: dict) -> str:
+    """The filters as the audit keeps them: a search by its kind, never its
+    text (a name, an email or a phone number)."""
+    kept = {k: v for k, v in filters.items() if k != "q"}
+    if "q" in filters:
+        kept["search"] = search_kind(filters["q"])
+    return urlencode(sorted(kept.items()), doseq=True)
+
+
+def _worklist_links(form: QueueFilterForm) -> list[tuple[str, str, bool]]:
+    """The worklists as links: (query, label, whether it is the one shown)."""
+    current = form.applied().get("worklist", "")
+    return [
+        (urlencode({"worklist": code}) if code else "", label, code == current)
+        for code, label in form.fields["worklist"].choices
+    ]
 
 
 # One submission -------------------------------------------------------------------
@@ -169,7 +240,9 @@ def _language_name(code: str) -> str:
         return code
 
 
-def _render_detail(request, submission: Submission, *, status=200, note_text=""):
+def _render_detail(
+    request, submission: Submission, *, status=200, note_text="", call_form=None
+):
     catalog = get_catalog()
     answers = answers_from_stored(submission.answers)
     revision = {"revision": submission.revision}
@@ -183,7 +256,7 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             "answers": answers,
             "catalog": catalog,
             "events": ReviewEvent.objects.filter(submission=submission)
-            .select_related("author", "assignee")
+            .select_related("author", "assignee", "call", "referral__center")
             .order_by("created_at", "id"),
             "assign_form": AssignForm(
                 initial={**revision, "assignee": submission.assignee_id},
@@ -191,11 +264,23 @@ def _render_detail(request, submission: Submission, *, status=200, note_text="")
             ),
             "note_form": NoteForm(initial={**revision, "text": note_text}),
             "close_form": StatusForm(initial={**revision, "to_status": Status.CLOSED}),
+            "call_form": call_form or _blank_call_form(submission),
+            "step_back_to": BACK.get(submission.review_status),
+            # Their own ids: the page has other "reason" and "revision" fields.
+            "step_back_form": StepBackForm(initial=revision, auto_id="back_%s"),
+            "referral_form": ReferralForm(
+                initial={**revision, "referred_on": timezone.localdate()},
+                auto_id="refer_%s",
+            )
+            if Status.REFERRED in allowed_transitions(submission.review_status)
+            else None,
             "transitions": [
                 (code, Status(code).label)
                 for code in allowed_transitions(submission.review_status)
-                if code != Status.CLOSED
+                if code not in (*Submission.FINISHED, Status.REFERRED)
             ],
+            "can_mark_spam": Status.SPAM
+            in allowed_transitions(submission.review_status),
             "can_close": Status.CLOSED in allowed_transitions(submission.review_status),
             "contact_language": _language_name(submission.contact_language),
             "interface_language": _language_name(submission.language),
@@ -236,13 +321,19 @@ def _conflict(request, submission: Submission, *, note_text: str = ""):
     return _render_detail(request, fresh, status=409, note_text=note_text)
 
 
+def _draft_saved(form_name: str, submission: Submission) -> str:
+    """The key of a form's kept draft (`data-keep-draft` in detail.html): the
+    success message carries it so keep-draft.js forgets the saved text."""
+    return f"{form_name}-{submission.reference}"
+
+
 def _back(submission: Submission):
     return redirect("review:detail", submission.reference)
 
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def assign(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = AssignForm(request.POST, user=request.user)
@@ -271,7 +362,7 @@ def assign(request, reference):
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def change_status(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = StatusForm(request.POST)
@@ -306,7 +397,7 @@ def change_status(request, reference):
 
 @never_cache
 @require_POST
-@login_required
+@_login_then_detail
 def add_note(request, reference):
     submission = _get_submission_for_coordinator(request, reference)
     form = NoteForm(request.POST)
@@ -325,14 +416,165 @@ def add_note(request, reference):
         )
     except SubmissionConflict:
         return _conflict(request, submission, note_text=form.cleaned_data["text"])
-    messages.success(request, _("Note added."))
+    messages.success(
+        request, _("Note added."), extra_tags=_draft_saved("note", submission)
+    )
     return _back(submission)
+
+
+def _blank_call_form(submission: Submission) -> CallForm:
+    now = timezone.now().replace(second=0, microsecond=0)
+    return CallForm(
+        initial={
+            "called_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "follow_up_on": submission.follow_up_on,
+        },
+        auto_id="call_%s",
+    )
+
+
+@never_cache
+@require_POST
+@_login_then_detail
+def log_call(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = CallForm(request.POST, auto_id="call_%s")
+    if not form.is_valid():
+        # Shown again with what was typed, so the note is not lost.
+        messages.error(
+            request,
+            _("The call was not logged: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _render_detail(request, submission, status=400, call_form=form)
+    submission_log_call(
+        submission=submission,
+        by=request.user,
+        ip_address=client_ip(request),
+        **form.cleaned_data,
+    )
+    messages.success(
+        request, _("Call logged."), extra_tags=_draft_saved("call", submission)
+    )
+    return _back(submission)
+
+
+@never_cache
+@require_POST
+@_login_then_detail
+def step_back(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = StepBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The status was not changed: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _back(submission)
+    try:
+        submission_step_back(
+            submission=submission,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request,
+        _("Stepped back to “%(status)s”.")
+        % {"status": submission.get_review_status_display()},
+    )
+    return _back(submission)
+
+
+@never_cache
+@require_POST
+@_login_then_detail
+def refer(request, reference):
+    """Refer in two steps: the form, then a page that asks to confirm it."""
+    submission = _get_submission_for_coordinator(request, reference)
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The referral was not made: %(why)s") % {"why": _form_problem(form)},
+        )
+        return _back(submission)
+    data = form.cleaned_data
+    if not data["confirmed"]:
+        audit_event_create(
+            user=request.user,
+            action=AuditEvent.Action.VIEW,
+            submission=submission,
+            detail="referral confirmation",
+            ip_address=client_ip(request),
+        )
+        confirm = ReferralForm(initial={**data, "confirmed": True})
+        return render(
+            request,
+            "review/confirm_referral.html",
+            {"submission": submission, "form": confirm, "data": data},
+        )
+    try:
+        referral = submission_refer(
+            submission=submission,
+            center=data["center"],
+            center_name=data["center_name"],
+            referred_on=data["referred_on"],
+            by=request.user,
+            revision=data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request, _("Referred to %(centre)s.") % {"centre": referral.centre_label}
+    )
+    return _back(submission)
+
+
+@never_cache
+@require_POST
+@login_required
+def mark_spam(request, reference):
+    submission = _get_submission_for_coordinator(request, reference)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date; reload it and try again."))
+        return _back(submission)
+    try:
+        submission_mark_spam(
+            submission=submission,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            ip_address=client_ip(request),
+        )
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(
+        request,
+        _("%(reference)s was marked as spam and left the queue.")
+        % {"reference": submission.reference},
+    )
+    return redirect("review:queue")
 
 
 def _form_problem(form: forms.Form) -> str:
     for name, errors in form.errors.items():
         if name == "revision":
             return _("the page was out of date; reload it and try again.")
+        if name == NON_FIELD_ERRORS:
+            return errors[0]
         return f"{form.fields[name].label}: {errors[0]}"
     return _("write something first.")
 
@@ -350,7 +592,7 @@ def export(request):
     audit_event_create(
         user=request.user,
         action=AuditEvent.Action.EXPORT,
-        detail=urlencode(sorted(filters.items())) or "status=open",
+        detail=_audited_filters(filters) or "status=open",
         ip_address=client_ip(request),
     )
     queryset = Submission.objects.queue().filtered(user=request.user, **filters)

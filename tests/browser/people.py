@@ -198,9 +198,8 @@ def wife_ten_days_after_car_t(walk: Walk) -> None:
     reach_the_urgent_page(walk)
     walk.press("safety")  # "I have called": back to the question she left
     walk.choose("recent_infusion", "yes")
-    # The symptoms are still ticked: the changed answer shows the call-now
-    # page once more before the questions go on.
-    walk.press("urgent")
+    # The symptoms are still ticked and unchanged: the call-now page is not
+    # shown a second time.
     walk.press("disease")
     walk.choose("disease", "lbcl")
     walk.choose("lbcl_subtype", "dlbcl")
@@ -214,8 +213,7 @@ def wife_ten_days_after_car_t(walk: Walk) -> None:
     walk.choose("transplant_eligible", "unsure")
     walk.press("car-t")
     walk.choose("prior_car_t", "too_early")
-    walk.press("eligibility")
-    walk.answer_every_centre_question("yes")
+    # Recovering: the questions centres ask before treatment are not asked.
     walk.press("practical")
     walk.finish()
 

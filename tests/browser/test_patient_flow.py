@@ -20,7 +20,7 @@ def walk_to_results(page, site, axe_check=None):
     page.goto(f"{site}/")
     if axe_check:
         axe_check(page)
-    page.get_by_role("link", name=re.compile("Start")).first.click()
+    page.get_by_role("main").get_by_role("link", name="Get ready for my visit").click()
     expect(page.get_by_role("heading", name="Safety check")).to_be_visible()
     if axe_check:
         axe_check(page)

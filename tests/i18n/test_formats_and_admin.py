@@ -3,7 +3,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from intake.templatetags.intake_tags import english_only, usd
-from tests.factories import CatalogEditorFactory, DiscussionTopicFactory
+from tests.factories import (
+    CatalogEditorFactory,
+    DiscussionTopicFactory,
+    sign_in_verified,
+)
 from therapies.models import CatalogVersion, DiscussionTopic, Therapy
 
 BACKEND = "intake.backends.CoordinatorAwareBackend"
@@ -51,7 +55,7 @@ def test_the_therapy_page_marks_the_sections_kept_in_english(client, catalog):
 
 @pytest.fixture
 def editor_client(client, catalog):
-    client.force_login(CatalogEditorFactory(), backend=BACKEND)
+    sign_in_verified(client, CatalogEditorFactory(), backend=BACKEND)
     return client
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from intake.models import Submission
+from tests.clients import sent_by_a_person
 from therapies.models import CatalogVersion, DiscussionTopic
 
 from .pages import untranslated, visible_text
@@ -86,7 +87,7 @@ def test_every_patient_page_is_in_the_chosen_language(client, catalog, language)
     ]
     for path in ("results", "print", "contact", "delete"):
         assert_translated(client.get(f"{prefix}/{path}/"), language)
-    invalid = client.post(f"{prefix}/contact/", {"name": ""})
+    invalid = client.post(f"{prefix}/contact/", sent_by_a_person({"name": ""}))
     assert invalid.status_code == 400
     assert_translated(invalid, language)
     for path in ("/therapies/", "/therapies/yescarta/", "/centres/"):

@@ -45,14 +45,14 @@ def test_the_urgent_alert_goes_to_every_coordinator_with_an_address(urgent):
     CoordinatorFactory(email="b@example.org")
     CoordinatorFactory(email="")
     CatalogEditorFactory(email="editor@example.org")
-    assert alerts.submission_notify_urgent(submission=urgent) == 2
+    assert alerts.urgent_alerts_send() == [urgent.reference]
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
 
 
 def test_the_urgent_alert_holds_the_reference_and_a_link_only(urgent, settings):
     settings.SITE_URL = "https://navigator.example.org"
     CoordinatorFactory(email="a@example.org")
-    alerts.submission_notify_urgent(submission=urgent)
+    alerts.urgent_alerts_send()
     (message,) = mail.outbox
     assert urgent.reference in message.subject
     assert f"https://navigator.example.org/review/{urgent.reference}/" in message.body
@@ -74,84 +74,73 @@ def test_the_urgent_alert_is_written_in_the_sites_language(urgent):
 
     CoordinatorFactory(email="a@example.org")
     with translation.override("es"):
-        alerts.submission_notify_urgent(submission=urgent)
+        alerts.urgent_alerts_send()
     assert mail.outbox[0].subject.startswith("Urgent")
 
 
 def test_the_urgent_alert_falls_back_to_the_alert_address(urgent, settings):
     settings.COORDINATOR_ALERT_EMAIL = "alerts@example.org"
-    assert alerts.submission_notify_urgent(submission=urgent) == 1
+    alerts.urgent_alerts_send()
     assert mail.outbox[0].to == ["alerts@example.org"]
 
 
-def test_without_any_address_it_logs_the_reference_only(urgent, settings, caplog):
+def test_without_any_address_the_alert_fails_and_stays_pending(urgent, settings):
     settings.COORDINATOR_ALERT_EMAIL = ""
-    assert alerts.submission_notify_urgent(submission=urgent) == 0
-    assert urgent.reference in caplog.text
-    assert "Pat Example" not in caplog.text
+    with pytest.raises(alerts.NoAlertRecipient):
+        alerts.urgent_alerts_send()
+    urgent.refresh_from_db()
+    assert urgent.urgent_alerted_at is None
 
 
-def test_a_mail_failure_is_logged_not_raised(urgent, caplog):
+def test_a_mail_failure_marks_nothing_alerted(urgent):
     CoordinatorFactory(email="a@example.org")
-    with mock.patch("intake.alerts.send_mass_mail", side_effect=OSError("down")):
-        assert alerts.submission_notify_urgent(submission=urgent) == 0
-    assert "could not be sent" in caplog.text
-    assert "Pat Example" not in caplog.text
+    with (
+        mock.patch("intake.alerts.send_mass_mail", side_effect=OSError("down")),
+        pytest.raises(OSError),
+    ):
+        alerts.urgent_alerts_send()
+    urgent.refresh_from_db()
+    assert urgent.urgent_alerted_at is None
 
 
-def test_asking_to_be_contacted_when_urgent_alerts_the_coordinators(
-    make_submission, django_capture_on_commit_callbacks
-):
+def test_a_burst_of_urgent_requests_is_one_email_that_says_how_many(db):
+    CoordinatorFactory(email="a@example.org")
+    burst = [SubmissionFactory(answer_overrides=URGENT_ANSWERS) for _ in range(3)]
+    SubmissionFactory()  # not urgent: not in the alert
+    assert sorted(alerts.urgent_alerts_send()) == sorted(s.reference for s in burst)
+    (message,) = mail.outbox
+    assert message.subject == "Urgent: 3 requests are waiting"
+    for submission in burst:
+        assert submission.reference in message.body
+
+
+def test_each_urgent_request_is_alerted_once(urgent):
+    CoordinatorFactory(email="a@example.org")
+    alerts.urgent_alerts_send()
+    assert alerts.urgent_alerts_send() == []
+    assert len(mail.outbox) == 1
+
+
+def test_a_request_marked_as_spam_alerts_nobody(db):
+    CoordinatorFactory(email="a@example.org")
+    SubmissionFactory(answer_overrides=URGENT_ANSWERS, review_status="spam")
+    assert alerts.urgent_alerts_send() == []
+    assert not mail.outbox
+
+
+def test_asking_to_be_contacted_when_urgent_alerts_the_coordinators(make_submission):
     from intake import services
 
     CoordinatorFactory(email="a@example.org")
     submission = make_submission(URGENT_ANSWERS, submitted=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submission_request_contact(
-            submission=submission,
-            name="Pat Example",
-            email="pat@example.org",
-            phone="",
-            preferred_language="en",
-            preferred_time="",
-        )
-    assert len(mail.outbox) == 1
-
-
-def test_a_failed_coordinator_lookup_does_not_lose_the_urgent_alert(
-    make_submission, django_capture_on_commit_callbacks
-):
-    from unittest import mock
-
-    from django.core import mail
-    from django.db import OperationalError
-
-    from intake import services
-    from tests.factories import CoordinatorFactory
-
-    CoordinatorFactory(email="nurse@example.org")
-    submission = make_submission(
-        {"recent_infusion": "yes", "symptoms": ["fever"]}, submitted=True
-    )
-    contact = dict(
-        name="Pat",
-        email="p@example.org",
+    services.submission_request_contact(
+        submission=submission,
+        name="Pat Example",
+        email="pat@example.org",
         phone="",
         preferred_language="en",
         preferred_time="",
     )
-    with (
-        mock.patch.object(
-            alerts, "coordinator_users", side_effect=OperationalError("down")
-        ),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        services.submission_request_contact(submission=submission, **contact)
-    submission.refresh_from_db()
-    assert submission.contact_requested
-    assert submission.urgent_alerted_at is None
-    with django_capture_on_commit_callbacks(execute=True):
-        services.submission_request_contact(submission=submission, **contact)
+    assert len(mail.outbox) == 1
     submission.refresh_from_db()
     assert submission.urgent_alerted_at is not None
-    assert [m.to for m in mail.outbox] == [["nurse@example.org"]]

@@ -1,4 +1,5 @@
 from intake.models import CONSENT_VERSION, AuditEvent, Submission
+from tests.clients import sent_by_a_person
 
 CONTACT = {
     "name": "Pat Example",
@@ -12,7 +13,7 @@ CONTACT = {
 
 def test_asking_to_be_contacted_stores_the_consent_version(client, make_submission):
     submission = make_submission(submitted=True)
-    response = client.post(f"/i/{submission.token}/contact/", CONTACT)
+    response = client.post(f"/i/{submission.token}/contact/", sent_by_a_person(CONTACT))
     submission.refresh_from_db()
     assert response.url == f"/i/{submission.token}/results/"
     assert submission.contact_requested
@@ -24,7 +25,8 @@ def test_asking_to_be_contacted_stores_the_consent_version(client, make_submissi
 def test_contact_needs_consent_and_a_way_to_reach_the_patient(client, make_submission):
     submission = make_submission(submitted=True)
     response = client.post(
-        f"/i/{submission.token}/contact/", {**CONTACT, "consent": "", "email": ""}
+        f"/i/{submission.token}/contact/",
+        sent_by_a_person({**CONTACT, "consent": "", "email": ""}),
     )
     assert response.status_code == 400
     submission.refresh_from_db()

@@ -3,6 +3,7 @@ the templates under templates/bootstrap5/)."""
 
 from html.parser import HTMLParser
 
+from tests.clients import sent_by_a_person
 from therapies.models import CatalogVersion, EligibilityQuestion
 
 
@@ -104,7 +105,7 @@ def test_a_contact_request_without_a_way_to_reach_the_patient_is_announced(
     submission = make_submission(submitted=True)
     response = client.post(
         f"/i/{submission.token}/contact/",
-        {"name": "Pat", "preferred_language": "en", "consent": "on"},
+        sent_by_a_person({"name": "Pat", "preferred_language": "en", "consent": "on"}),
     )
     assert response.status_code == 400
     alert = response.content.decode().split('role="alert"')[1].split("</div>")[0]

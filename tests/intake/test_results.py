@@ -1,3 +1,6 @@
+from tests.clients import sent_by_a_person
+
+
 def test_results_open_with_the_therapies_topics_and_the_not_advice_notice(
     client, make_submission
 ):
@@ -115,14 +118,16 @@ def test_asking_for_contact_changes_the_results_page_at_once(client, make_submis
     assert "Ask a navigator to contact me" in client.get(url).content.decode()
     client.post(
         f"/i/{submission.token}/contact/",
-        {
-            "name": "A Person",
-            "email": "person@example.org",
-            "phone": "",
-            "preferred_language": "en",
-            "preferred_time": "",
-            "consent": "on",
-        },
+        sent_by_a_person(
+            {
+                "name": "A Person",
+                "email": "person@example.org",
+                "phone": "",
+                "preferred_language": "en",
+                "preferred_time": "",
+                "consent": "on",
+            }
+        ),
     )
     html = client.get(url).content.decode()
     assert "A navigator will contact you" in html

@@ -3,6 +3,7 @@
 from django.core.cache import caches
 
 from intake.views import results_page_key
+from tests.clients import sent_by_a_person
 from therapies.models import CatalogVersion
 
 CONTACT = {
@@ -68,7 +69,9 @@ def test_the_thank_you_after_a_contact_request_shows_once(client, make_submissio
     submission = make_submission(submitted=True)
     url = f"/i/{submission.token}/results/"
     client.get(url)
-    response = client.post(f"/i/{submission.token}/contact/", CONTACT, follow=True)
+    response = client.post(
+        f"/i/{submission.token}/contact/", sent_by_a_person(CONTACT), follow=True
+    )
     assert "A patient navigator will contact you" in response.content.decode()
     again = client.get(url).content.decode()
     assert "Thank you." not in again

@@ -3,7 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CatalogEditorFactory, CoordinatorFactory, SubmissionFactory
+from tests.factories import (
+    CatalogEditorFactory,
+    CoordinatorFactory,
+    SubmissionFactory,
+    sign_in_verified,
+)
 
 
 @pytest.fixture
@@ -13,14 +18,14 @@ def coordinator(db):
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     return client
 
 
 @pytest.fixture
 def staff_client(client, db):
     """Staff who edit the catalog in the admin, but are not coordinators."""
-    client.force_login(CatalogEditorFactory(username="editor"))
+    sign_in_verified(client, CatalogEditorFactory(username="editor"))
     return client
 
 

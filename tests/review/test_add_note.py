@@ -16,7 +16,7 @@ def form(submission, text=NOTE) -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, submission):
     response = client.post(url(submission), form(submission))
-    assert response.url == login_redirect(url(submission))
+    assert response.url == login_redirect(f"/review/{submission.reference}/")
     assert ReviewEvent.objects.count() == 0
 
 

@@ -3,13 +3,14 @@
 import pytest
 
 from intake.models import AuditEvent
-from tests.factories import CatalogEditorFactory, ReviewEventFactory
+from tests.factories import CatalogEditorFactory, ReviewEventFactory, sign_in_verified
 
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    client.force_login(
-        django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    sign_in_verified(
+        client,
+        django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
     )
     return client
 
@@ -30,7 +31,7 @@ def test_staff_cannot_see_submissions_or_audit_records_even_with_model_permissio
     editor.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="intake")
     )
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     assert "Patient intake" not in client.get("/admin/").content.decode()
     for path in (
         "/admin/intake/submission/",

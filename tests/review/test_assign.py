@@ -18,7 +18,7 @@ def form(submission, assignee) -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, submission, coordinator):
     response = client.post(url(submission), form(submission, coordinator))
-    assert response.url == login_redirect(url(submission))
+    assert response.url == login_redirect(f"/review/{submission.reference}/")
     submission.refresh_from_db()
     assert submission.assignee is None
 

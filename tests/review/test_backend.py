@@ -3,7 +3,12 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.factories import CatalogEditorFactory, CoordinatorFactory, UserFactory
+from tests.factories import (
+    CatalogEditorFactory,
+    CoordinatorFactory,
+    UserFactory,
+    sign_in_verified,
+)
 
 URL = "/review/"
 
@@ -17,7 +22,7 @@ def review_permission(db):
 
 def test_a_coordinator_losing_the_group_is_refused_on_the_next_request(client, db):
     coordinator = CoordinatorFactory()
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     assert client.get(URL).status_code == 200
     coordinator.groups.clear()
     assert client.get(URL).status_code == 403
@@ -25,7 +30,7 @@ def test_a_coordinator_losing_the_group_is_refused_on_the_next_request(client, d
 
 def test_a_group_losing_the_permission_locks_its_members_out_at_once(client, db):
     coordinator = CoordinatorFactory()
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     assert client.get(URL).status_code == 200
     Group.objects.get(name="Coordinators").permissions.clear()
     assert client.get(URL).status_code == 403
@@ -33,17 +38,17 @@ def test_a_group_losing_the_permission_locks_its_members_out_at_once(client, db)
 
 def test_the_permission_given_directly_lets_a_user_in(client, review_permission):
     user = UserFactory()
-    client.force_login(user)
+    sign_in_verified(client, user)
     assert client.get(URL).status_code == 403
     user.user_permissions.add(review_permission)
     assert client.get(URL).status_code == 200
 
 
 def test_catalog_staff_and_inactive_users_are_not_let_in(client, db):
-    client.force_login(CatalogEditorFactory())
+    sign_in_verified(client, CatalogEditorFactory())
     assert client.get(URL).status_code == 403
     coordinator = CoordinatorFactory()
-    client.force_login(coordinator)
+    sign_in_verified(client, coordinator)
     coordinator.is_active = False
     coordinator.save()
     # An inactive user is signed out, so the queue asks them to sign in.
@@ -51,7 +56,7 @@ def test_catalog_staff_and_inactive_users_are_not_let_in(client, db):
 
 
 def test_a_superuser_without_the_group_is_let_in(client, db):
-    client.force_login(UserFactory(is_superuser=True))
+    sign_in_verified(client, UserFactory(is_superuser=True))
     assert client.get(URL).status_code == 200
 
 

@@ -21,7 +21,7 @@ def form(submission, to_status, reason="") -> dict:
 
 def test_it_sends_anonymous_users_to_the_login_page(client, submission):
     response = client.post(url(submission), form(submission, "in_review"))
-    assert response.url == login_redirect(url(submission))
+    assert response.url == login_redirect(f"/review/{submission.reference}/")
     submission.refresh_from_db()
     assert submission.review_status == "new"
 
@@ -72,10 +72,21 @@ def test_it_is_a_404_for_an_unknown_deleted_or_tokened_submission(
 
 def test_it_works_a_request_from_new_to_closed(coordinator_client):
     submission = SubmissionFactory()
-    for to_status in ("in_review", "contacted", "referred"):
+    for to_status in ("in_review", "contacted"):
         coordinator_client.post(url(submission), form(submission, to_status))
         submission.refresh_from_db()
         assert submission.review_status == to_status
+    coordinator_client.post(
+        f"/review/{submission.reference}/referral/",
+        {
+            "revision": submission.revision,
+            "center_name": "Riverside Cancer Centre",
+            "referred_on": "2026-12-01",
+            "confirmed": "True",
+        },
+    )
+    submission.refresh_from_db()
+    assert submission.review_status == "referred"
     coordinator_client.post(
         url(submission), form(submission, "closed", "Referred to a centre")
     )
@@ -106,6 +117,16 @@ def test_it_refuses_moves_outside_the_workflow(coordinator_client, start, to):
     assert submission.revision == 1
     assert AuditEvent.objects.count() == 0
     assert ReviewEvent.objects.count() == 0
+
+
+def test_a_referral_is_not_a_plain_status_move_since_it_names_a_centre(
+    coordinator_client,
+):
+    submission = SubmissionFactory(review_status="contacted")
+    response = coordinator_client.post(url(submission), form(submission, "referred"))
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.review_status == "contacted"
 
 
 def test_the_workflow_never_skips_the_contact_before_a_referral():

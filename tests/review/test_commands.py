@@ -1,13 +1,16 @@
 """seed_demo, create_demo_users and the Coordinators group migration."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 
 from intake.answers import parse_answers
+from intake.management.commands.create_demo_users import DEMO_USERS
 from intake.models import ReviewEvent, Submission
 from intake.permissions import can_review
 from intake.review.services import TRANSITIONS
@@ -133,3 +136,25 @@ def test_seed_demo_if_empty_seeds_only_an_empty_database(db):
     output = run("seed_demo", "--submissions", "5", "--if-empty")
     assert "nothing seeded" in output
     assert Submission.objects.count() == 5
+
+
+def test_create_demo_users_prints_a_working_second_factor_code(client, db, settings):
+    settings.DEBUG = True
+    output = run("create_demo_users")
+    assert "NRXWGYLMFVSGK3LPFVXW43DZFV2G65DQ" in output
+    assert "otpauth://totp/CAR%20T%20Navigator%3Acoordinator?secret=" in output
+    code = re.search(r"code now: (\d{6})", output)[1]
+    client.post(
+        "/accounts/login/",
+        {"username": "coordinator", "password": "coordinator-demo-only"},
+    )
+    assert client.get("/review/").status_code == 302
+    assert client.post("/accounts/second-factor/", {"code": code}).status_code == 302
+    assert client.get("/review/").status_code == 200
+
+
+def test_the_demo_passwords_are_long_enough_for_the_validators(db, settings):
+    settings.DEBUG = True
+    run("create_demo_users")
+    for user in get_user_model().objects.filter(username__in=DEMO_USERS):
+        validate_password(DEMO_USERS[user.username]["password"], user)

@@ -170,8 +170,9 @@ def test_its_query_count_does_not_grow_with_the_timeline_or_the_queue(
     for _ in range(min(count, 20)):
         ReviewEventFactory(submission=submission, author=author)
     coordinator_client.get(url(submission))  # warm the catalog and the session clocks
-    # session, user with their review permission, submission, audit insert,
-    # catalog version, timeline, coordinators to assign to
-    with django_assert_num_queries(7):
+    # session, user with their review permission, second-factor device,
+    # submission, audit insert, catalog version, timeline, coordinators to
+    # assign to
+    with django_assert_num_queries(8):
         response = coordinator_client.get(url(submission))
     assert response.status_code == 200

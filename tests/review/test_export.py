@@ -4,7 +4,7 @@ import io
 import pytest
 
 from intake.models import AuditEvent
-from intake.review.export import csv_safe
+from intake.review.export import EXPORT_COLUMNS, csv_safe
 from tests.factories import URGENT_ANSWERS, SubmissionFactory
 from tests.review.conftest import login_redirect
 
@@ -107,6 +107,13 @@ def test_cells_that_could_start_a_formula_are_made_safe(coordinator_client):
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
         ("Pat", "Pat"),
+        (" =1+1", "' =1+1"),
+        ("Pat, =1+1", "Pat, '=1+1"),
+        ("mornings;@SUM(A1)", "mornings;'@SUM(A1)"),
+        ("x\n-2+3", "x\n'-2+3"),
+        ("202-555-0199", "202-555-0199"),
+        ("+1 202 555 0199", "'+1 202 555 0199"),
+        ("a, b; c", "a, b; c"),
         ("", ""),
         (None, ""),
         (3, "3"),
@@ -115,6 +122,19 @@ def test_cells_that_could_start_a_formula_are_made_safe(coordinator_client):
 )
 def test_csv_safe_prefixes_a_quote_only_where_needed(value, safe):
     assert csv_safe(value) == safe
+
+
+def test_every_cell_is_quoted_so_a_separator_in_a_cell_starts_no_new_cell(
+    coordinator_client,
+):
+    SubmissionFactory(contact_name="Pat, =1+1", contact_time="mornings")
+    text = b"".join(coordinator_client.get(URL).streaming_content).decode()
+    header, line = text.splitlines()
+    assert header.startswith('"reference","status",')
+    assert '"Pat, \'=1+1"' in line
+    assert '"mornings"' in line
+    assert line.startswith('"') and line.endswith('"')
+    assert line.count('","') == len(EXPORT_COLUMNS) - 1
 
 
 def test_the_stream_comes_in_chunks_of_whole_lines(db):

@@ -3,9 +3,10 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
-from intake.models import AuditEvent
-from tests.factories import URGENT_ANSWERS, SubmissionFactory
+from intake.models import AuditEvent, Referral
+from tests.factories import URGENT_ANSWERS, CoordinatorFactory, SubmissionFactory
 from tests.review.conftest import login_redirect
 
 URL = "/review/metrics/"
@@ -102,11 +103,25 @@ def test_its_query_count_does_not_grow_with_the_data(
     coordinator_client, django_assert_num_queries, count
 ):
     SubmissionFactory.create_batch(count)
+    SubmissionFactory.create_batch(
+        count, first_contacted_at=timezone.now(), assignee=CoordinatorFactory()
+    )
+    SubmissionFactory(
+        answer_overrides=URGENT_ANSWERS, first_contacted_at=timezone.now()
+    )
+    contacted = SubmissionFactory(review_status="contacted")
+    Referral.objects.create(
+        submission=contacted,
+        coordinator=CoordinatorFactory(),
+        center_name="St Elsewhere",
+        referred_on=timezone.localdate(),
+    )
     coordinator_client.get(URL)
     cache.clear()  # counted again, as after the minute
-    # session, user with their review permission, weekly, diseases, totals,
-    # median
-    with django_assert_num_queries(6):
+    # session, user with their review permission, second-factor device, weekly,
+    # diseases, totals, median and 90th percentile wait (all, then urgent),
+    # backlog by age, open per coordinator, referrals per centre
+    with django_assert_num_queries(13):
         coordinator_client.get(URL)
 
 
@@ -119,7 +134,8 @@ def test_the_figures_are_counted_at_most_once_a_minute(
         assert first.context["totals"]["submitted"] == 1
         assert "Counted at 12:00 UTC" in first.content.decode()
         SubmissionFactory(submitted_at=at(1))
-        with django_assert_num_queries(2):  # session, user: no counting
+        # session, user, second-factor device: no counting
+        with django_assert_num_queries(3):
             again = coordinator_client.get(URL)
         assert again.context["totals"]["submitted"] == 1
     with time_machine.travel(NOW + datetime.timedelta(seconds=61), tick=False):

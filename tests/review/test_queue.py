@@ -14,6 +14,7 @@ from tests.factories import (
     URGENT_ANSWERS,
     CoordinatorFactory,
     SubmissionFactory,
+    sign_in_verified,
 )
 from tests.review.conftest import login_redirect
 
@@ -44,8 +45,9 @@ def test_it_shows_the_queue_to_coordinators(coordinator_client, submission):
 
 
 def test_it_shows_the_queue_to_superusers(client, django_user_model, submission):
-    client.force_login(
-        django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    sign_in_verified(
+        client,
+        django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
     )
     assert client.get(URL).status_code == 200
 
@@ -150,6 +152,7 @@ def test_it_counts_requests_per_status(coordinator_client):
         "contacted": "1",
         "referred": "0",
         "closed": "0",
+        "spam": "0",
     }
 
 
@@ -228,9 +231,9 @@ def test_its_query_count_does_not_grow_with_the_queue(
     SubmissionFactory.create_batch(count, assignee=coordinator)
     coordinator_client.get(URL)  # the first request starts the session clocks
     forget_status_counts()
-    # session, user with their review permission, one page of rows, and one
-    # capped count per status (five)
-    with django_assert_num_queries(8):
+    # session, user with their review permission, second-factor device, one
+    # page of rows, and one capped count per status (six)
+    with django_assert_num_queries(10):
         response = coordinator_client.get(URL)
     assert len(response.context["rows"]) == min(count, 50)
 
@@ -247,11 +250,12 @@ def test_a_page_past_the_last_urgent_row_takes_one_more_query(
     SubmissionFactory.create_batch(3, answer_overrides=URGENT_ANSWERS)
     SubmissionFactory.create_batch(3)
     first = coordinator_client.get(URL)  # also starts the session clocks
-    # The status counts were counted by the first page and are kept.
-    with django_assert_num_queries(4):
+    # The status counts were counted by the first page and are kept. Each page:
+    # session, user and permission, second-factor device, then its rows.
+    with django_assert_num_queries(5):
         crossing = coordinator_client.get(URL + first.context["next_url"])
     assert [s.urgent for s in crossing.context["rows"]] == [True, False]
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         coordinator_client.get(URL + crossing.context["next_url"])
 
 
@@ -261,7 +265,8 @@ def test_the_status_counts_are_counted_once_for_a_few_seconds(
     SubmissionFactory.create_batch(2)
     coordinator_client.get(URL)
     SubmissionFactory()  # a request that arrives meanwhile, in another process
-    with django_assert_num_queries(3):  # session, user and permission, rows
+    # session, user and permission, second-factor device, rows
+    with django_assert_num_queries(4):
         response = coordinator_client.get(URL)
     assert len(response.context["rows"]) == 3
     assert response.context["open_count"] == "2"
@@ -303,8 +308,9 @@ def test_waiting_filter_keeps_urgent_first_across_pages(
     oldest, old = made(20), made(8)
     made(2)
     coordinator_client.get(URL)  # session clocks and status counts
-    # session, user and permission, urgent rows, then the others
-    with django_assert_num_queries(4):
+    # session, user and permission, second-factor device, urgent rows, then
+    # the others
+    with django_assert_num_queries(5):
         first = coordinator_client.get(URL, {"waiting": "7"})
     assert references(first) == [old_urgent.reference, oldest.reference]
     second = coordinator_client.get(URL + first.context["next_url"])
@@ -325,8 +331,9 @@ def test_waiting_with_one_urgency_reads_only_that_urgency(
         answer_overrides={} if urgent == "yes" else URGENT_ANSWERS,
     )
     coordinator_client.get(URL)  # session clocks and status counts
-    # session, user and permission, then the rows of that urgency alone
-    with django_assert_num_queries(3):
+    # session, user and permission, second-factor device, then the rows of
+    # that urgency alone
+    with django_assert_num_queries(4):
         response = coordinator_client.get(URL, {"waiting": "7", "urgent": urgent})
     assert references(response) == [shown.reference]
 

@@ -9,11 +9,16 @@ review permission (403), and 404 on an unknown reference or a patient's token.
 """
 
 from django.conf import settings
-from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from intake import services
-from tests.factories import CatalogEditorFactory, CoordinatorFactory, UserFactory
+from tests.clients import BrowserClient
+from tests.factories import (
+    CatalogEditorFactory,
+    CoordinatorFactory,
+    UserFactory,
+    sign_in_verified,
+)
 
 ROLES = ("anonymous", "patient", "other_patient", "coordinator", "staff", "superuser")
 LOGIN = "login"  # 302 to /accounts/login/
@@ -42,6 +47,9 @@ ADMIN_ONLY = {
     "superuser": 200,
 }
 
+SIGNED_IN_GO_ON = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 302)}
+SIGNED_IN_SEE_IT = {**everyone(LOGIN), **dict.fromkeys(ROLES[3:], 200)}
+
 # name -> (method, expected status per role, expected status per role when a
 # URL argument is a stranger's: guessed token, unknown reference or slug).
 # POSTs carry no data: the coordinator actions then refuse the empty form and
@@ -51,6 +59,10 @@ RULES = {
     "admin:therapies_discussiontopic_changelist": ("get", ADMIN_ONLY, None),
     "login": ("get", everyone(200), None),
     "logout": ("get", everyone(405), None),  # POST only
+    # Signed in with the second factor done (as every role here is): straight on.
+    "second_factor:verify": ("get", SIGNED_IN_GO_ON, None),
+    "second_factor:enrol": ("get", SIGNED_IN_GO_ON, None),
+    "second_factor:recovery_codes": ("get", SIGNED_IN_SEE_IT, None),
     "review:queue": ("get", coordinators_only(200), None),
     "review:export": ("get", coordinators_only(200), None),
     "review:metrics": ("get", coordinators_only(200), None),
@@ -58,6 +70,12 @@ RULES = {
     "review:assign": ("post", coordinators_only(302), coordinators_only(404)),
     "review:status": ("post", coordinators_only(302), coordinators_only(404)),
     "review:note": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:spam": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:undelivered": ("get", coordinators_only(200), None),
+    # An empty call form is shown again with its errors (what was typed stays).
+    "review:call": ("post", coordinators_only(400), coordinators_only(404)),
+    "review:step_back": ("post", coordinators_only(302), coordinators_only(404)),
+    "review:refer": ("post", coordinators_only(302), coordinators_only(404)),
     "therapies:home": ("get", everyone(200), None),
     "therapies:therapy_list": ("get", everyone(200), None),
     "therapies:therapy_detail": ("get", everyone(200), everyone(404)),
@@ -113,8 +131,8 @@ def in_the_queue(submission):
 
 
 def signed_in(user):
-    client = Client()
-    client.force_login(user)
+    client = BrowserClient()
+    sign_in_verified(client, user)
     return client
 
 
@@ -138,9 +156,9 @@ def test_every_url_gives_each_kind_of_visitor_the_expected_status(make_submissio
 
     mine = in_the_queue(make_submission(submitted=True))
     theirs = in_the_queue(make_submission(submitted=True))
-    patient = Client()
+    patient = BrowserClient()
     clients = {
-        "anonymous": Client(),
+        "anonymous": BrowserClient(),
         "patient": patient,
         "other_patient": patient,
         "coordinator": signed_in(CoordinatorFactory()),

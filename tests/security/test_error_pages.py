@@ -1,5 +1,6 @@
 import pytest
-from django.test import Client
+
+from tests.clients import BrowserClient
 
 
 def test_a_404_is_in_the_sites_style_and_reveals_nothing(client, catalog):
@@ -11,7 +12,7 @@ def test_a_404_is_in_the_sites_style_and_reveals_nothing(client, catalog):
 
 
 def test_a_csrf_failure_is_explained_in_plain_words(catalog):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
     response = client.post("/start/", {"recent_infusion": "no"})
     assert response.status_code == 403
     assert "Please try again" in response.content.decode()

@@ -107,7 +107,7 @@ def test_patient_pages_score_at_least_100_on_the_observatory_rules(
     score, notes = observatory_score(response)
     assert score >= 100, notes
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert (
         int(response["Strict-Transport-Security"].split("max-age=")[1].split(";")[0])
         >= 31536000

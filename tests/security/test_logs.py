@@ -15,13 +15,13 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
 from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from intake.models import AuditEvent, Submission
-from tests.factories import CoordinatorFactory
+from tests.clients import BrowserClient, sent_by_a_person
+from tests.factories import CoordinatorFactory, sign_in_verified
 
 NAME = "Quillon Sentinelberg"
 EMAIL = "quillon.sentinel@example.org"
@@ -46,14 +46,16 @@ ANSWERS = {
     "caregiver": "yes",
     "travel_abroad": "no",
 }
-CONTACT = {
-    "name": NAME,
-    "email": EMAIL,
-    "phone": PHONE,
-    "preferred_language": "en",
-    "preferred_time": FREE_TEXT,
-    "consent": "on",
-}
+CONTACT = sent_by_a_person(
+    {
+        "name": NAME,
+        "email": EMAIL,
+        "phone": PHONE,
+        "preferred_language": "en",
+        "preferred_time": FREE_TEXT,
+        "consent": "on",
+    }
+)
 
 
 def everything_logged(records) -> str:
@@ -105,7 +107,7 @@ def post_through_runserver(path: str, data: dict) -> int:
 
 def test_nothing_a_patient_types_reaches_the_logs_or_the_audit_trail(catalog, caplog):
     caplog.set_level(logging.DEBUG)
-    patient = Client()
+    patient = BrowserClient()
     submission = walk_the_intake(patient)
     contact_url = f"/i/{submission.token}/contact/"
     refused = patient.post(contact_url, {**CONTACT, "phone": f"call {NAME}"})
@@ -115,8 +117,8 @@ def test_nothing_a_patient_types_reaches_the_logs_or_the_audit_trail(catalog, ca
     assert post_through_runserver(contact_url, {**CONTACT, "email": NAME}) == 400
 
     coordinator = CoordinatorFactory()
-    client = Client()
-    client.force_login(coordinator)
+    client = BrowserClient()
+    sign_in_verified(client, coordinator)
     detail = f"/review/{submission.reference}/"
     assert NAME in client.get(detail).content.decode()
 
@@ -180,7 +182,7 @@ def test_a_crash_in_an_intake_form_keeps_the_typed_values_out_of_the_report(
     }[view]
     try:
         with mock.patch(target, side_effect=RuntimeError("crafted")):
-            response = Client(raise_request_exception=False).post(
+            response = BrowserClient(raise_request_exception=False).post(
                 url.format(token=submission.token), data
             )
     finally:

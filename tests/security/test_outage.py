@@ -1,11 +1,12 @@
 from unittest import mock
 
 from django.db import OperationalError
-from django.test import Client
+
+from tests.clients import BrowserClient
 
 
 def test_a_database_outage_gives_a_friendly_503_not_a_crash(catalog):
-    client = Client(raise_request_exception=False)
+    client = BrowserClient(raise_request_exception=False)
     with mock.patch(
         "intake.views.get_catalog", side_effect=OperationalError("connection refused")
     ):
@@ -18,7 +19,7 @@ def test_a_database_outage_gives_a_friendly_503_not_a_crash(catalog):
 
 
 def test_any_other_crash_gives_the_styled_500_page(catalog):
-    client = Client(raise_request_exception=False)
+    client = BrowserClient(raise_request_exception=False)
     with mock.patch("intake.views.get_catalog", side_effect=RuntimeError("boom")):
         response = client.get("/start/")
     assert response.status_code == 500

@@ -13,6 +13,7 @@ from tests.factories import (
     RuleFactory,
     TherapyFactory,
     UserFactory,
+    sign_in_verified,
 )
 from therapies.models import (
     CatalogVersion,
@@ -48,7 +49,7 @@ BACKEND = "intake.backends.CoordinatorAwareBackend"
 
 @pytest.fixture
 def editor_client(client, catalog):
-    client.force_login(CatalogEditorFactory(), backend=BACKEND)
+    sign_in_verified(client, CatalogEditorFactory(), backend=BACKEND)
     return client
 
 
@@ -105,7 +106,7 @@ def test_the_catalog_version_is_shown_but_read_only(editor_client):
 
 
 def test_staff_without_catalog_permissions_are_refused(client, catalog):
-    client.force_login(UserFactory(is_staff=True), backend=BACKEND)
+    sign_in_verified(client, UserFactory(is_staff=True), backend=BACKEND)
     assert client.get(_url(Therapy, "changelist")).status_code == 403
 
 

@@ -11,7 +11,7 @@ def test_the_home_page_explains_the_tool_in_plain_words(client):
 def test_the_start_button_opens_the_intake(client):
     html = client.get("/").content.decode()
     assert 'href="/start/"' in html
-    assert ">Start</a>" in html
+    assert 'home-start" href="/start/">Get ready for my visit</a>' in html
 
 
 def test_the_home_page_links_the_therapies_and_the_centres(client):

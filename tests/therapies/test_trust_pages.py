@@ -57,6 +57,14 @@ def test_the_privacy_page_says_how_to_delete_answers(client, db):
     assert "navigators can see your answers" in text
 
 
+def test_the_privacy_page_gives_the_retention_times(client, db, settings):
+    settings.RESUME_LINK_IDLE_DAYS = 200
+    settings.CLOSED_RETENTION_DAYS = 400
+    text = page_text(client.get("/privacy/"))
+    assert "goes 200 days without a change" in text
+    assert "deleted 400 days after a navigator closes it" in text
+
+
 def test_trust_pages_refuse_a_post(client, db):
     for path in PAGES:
         assert client.post(path).status_code == 405

@@ -3,15 +3,29 @@
 Idempotent: run again, it resets the same two accounts to the same state. The
 passwords are printed and fixed on purpose, so they must never exist on a real
 server: the command refuses to run with DEBUG off unless told --force.
+
+Both accounts need a second factor like every coordinator and staff member (the
+check has no switch to turn it off). They share an authenticator app whose
+secret is fixed and published here, so the command prints the secret, an
+otpauth:// link for an app, and the code valid now: run it again for a fresh
+code.
 """
+
+import time
+from base64 import b32encode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 COORDINATORS_GROUP = "Coordinators"
+# LOCAL DEVELOPMENT ONLY: the hex of b"local-demo-only-totp", published here.
+DEMO_TOTP_KEY = "6c6f63616c2d64656d6f2d6f6e6c792d746f7470"
+DEMO_TOTP_NAME = "Demo authenticator (local only, published secret)"
 DEMO_USERS = {
     "coordinator": {
         "password": "coordinator-demo-only",
@@ -84,9 +98,11 @@ class Command(BaseCommand):
             )
         )
 
+        devices = {name: self._demo_device(user) for name, user in users.items()}
         self.stdout.write(
             self.style.WARNING(
-                "LOCAL DEVELOPMENT ONLY: these passwords are published in the code."
+                "LOCAL DEVELOPMENT ONLY: these passwords and the second-factor "
+                "secret are published in the code."
             )
         )
         self.stdout.write(
@@ -101,3 +117,27 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    username: editor        password: {DEMO_USERS['editor']['password']}"
         )
+        self._print_second_factor(devices)
+
+    def _demo_device(self, user) -> TOTPDevice:
+        """The shared demo authenticator, reset: confirmed, no drift, no throttle."""
+        TOTPDevice.objects.filter(user=user).delete()
+        return TOTPDevice.objects.create(
+            user=user, name=DEMO_TOTP_NAME, key=DEMO_TOTP_KEY, confirmed=True
+        )
+
+    def _print_second_factor(self, devices: dict) -> None:
+        device = devices["coordinator"]
+        secret = b32encode(device.bin_key).decode()
+        code = totp(device.bin_key, device.step, device.t0, device.digits)
+        seconds_left = device.step - int(time.time() - device.t0) % device.step
+        self.stdout.write(
+            "  Second factor for both (after the password, a 6-digit code):"
+        )
+        self.stdout.write(
+            f"    code now: {code:06d} (valid about {seconds_left + device.step} s; "
+            "run this command again for a fresh one)"
+        )
+        self.stdout.write(f"    or add this key to an authenticator app: {secret}")
+        for name, each in devices.items():
+            self.stdout.write(f"    {name}: {each.config_url}")

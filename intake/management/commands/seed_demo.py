@@ -127,6 +127,7 @@ def _status_for(age_days: float, rng: random.Random) -> str:
     return rng.choice(
         [Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.REFERRED]
         + [Status.CLOSED] * 4
+        + [Status.SPAM]
     )
 
 
@@ -260,6 +261,9 @@ class Command(BaseCommand):
                     contact_name=f"Demo Patient {number}" if asked else "",
                     contact_email=f"demo.patient{number}@example.org" if asked else "",
                     contact_phone=f"+1 202 555 01{number % 100:02d}" if asked else "",
+                    contact_phone_digits=f"120255501{number % 100:02d}"
+                    if asked
+                    else "",
                     contact_language=rng.choice(["en"] * 8 + ["es", "zh-hans"])
                     if asked
                     else "",
@@ -281,6 +285,11 @@ class Command(BaseCommand):
                 if status == Status.CLOSED:
                     timeline[-1].text = rows[-1].close_reason
                 rows[-1].revision = 1 + len(timeline)
+            if asked:
+                rows[-1].last_action_at = max(
+                    [requested, first_contact or requested]
+                    + [event.created_at for event in timeline]
+                )
             events.append(timeline)
         return rows, events
 
@@ -309,10 +318,8 @@ class Command(BaseCommand):
                         min(steps[-1][1] + datetime.timedelta(days=2), now),
                     )
                 )
-        if status == Status.CLOSED:
-            steps.append(
-                (Status.CLOSED, min(steps[-1][1] + datetime.timedelta(days=3), now))
-            )
+        if status in Submission.FINISHED:
+            steps.append((status, min(steps[-1][1] + datetime.timedelta(days=3), now)))
         before = Status.NEW
         for to_status, when in steps:
             if to_status == Status.CONTACTED and rng.random() < 0.5:
