@@ -131,6 +131,20 @@ def _status_for(age_days: float, rng: random.Random) -> str:
     )
 
 
+def _contact(number: int, rng) -> dict:
+    """A fake patient's contact request (no real people)."""
+    return {
+        "contact_requested": True,
+        "contact_name": f"Demo Patient {number}",
+        "contact_email": f"demo.patient{number}@example.org",
+        "contact_phone": f"+1 202 555 01{number % 100:02d}",
+        "contact_phone_digits": f"120255501{number % 100:02d}",
+        "contact_language": rng.choice(["en"] * 8 + ["es", "zh-hans"]),
+        "contact_time": rng.choice(TIMES),
+        "consent_version": CONSENT_VERSION,
+    }
+
+
 class Command(BaseCommand):
     help = (
         "Create N realistic fake submissions (no real people) for demos and benchmarks."
@@ -233,9 +247,8 @@ class Command(BaseCommand):
                 if coordinators and status != Status.NEW
                 else None
             )
-            urgent = answers["recent_infusion"] == "yes" and bool(
-                set(answers["symptoms"]) - {"none"}
-            )
+            # Contract v2: any symptom reported is urgent.
+            urgent = bool(set(answers["symptoms"]) - {"none"})
             rows.append(
                 Submission(
                     reference=self._reference(taken, rng),
@@ -256,19 +269,8 @@ class Command(BaseCommand):
                     prior_lines=answers["prior_lines"],
                     relapse_status=answers["relapse_status"],
                     country=answers["country"],
-                    contact_requested=asked,
                     contact_requested_at=requested if asked else None,
-                    contact_name=f"Demo Patient {number}" if asked else "",
-                    contact_email=f"demo.patient{number}@example.org" if asked else "",
-                    contact_phone=f"+1 202 555 01{number % 100:02d}" if asked else "",
-                    contact_phone_digits=f"120255501{number % 100:02d}"
-                    if asked
-                    else "",
-                    contact_language=rng.choice(["en"] * 8 + ["es", "zh-hans"])
-                    if asked
-                    else "",
-                    contact_time=rng.choice(TIMES) if asked else "",
-                    consent_version=CONSENT_VERSION if asked else "",
+                    **(_contact(number, rng) if asked else {}),
                     review_status=status,
                     assignee=assignee,
                     close_reason=rng.choice(CLOSE_REASONS)
