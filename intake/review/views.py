@@ -331,6 +331,21 @@ def _back(submission: Submission):
     return redirect("review:detail", submission.reference)
 
 
+def _change(request, submission: Submission, change, done):
+    """Run a workflow change (a service call); on success say `done()` and
+    return None, else the response: the conflict page, or the detail page
+    with why the move is not allowed."""
+    try:
+        change()
+    except SubmissionConflict:
+        return _conflict(request, submission)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _back(submission)
+    messages.success(request, done())
+    return None
+
+
 @never_cache
 @require_POST
 @_login_then_detail
@@ -373,26 +388,23 @@ def change_status(request, reference):
             % {"why": _form_problem(form)},
         )
         return _back(submission)
-    try:
-        submission_change_status(
+    refused = _change(
+        request,
+        submission,
+        lambda: submission_change_status(
             submission=submission,
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
             by=request.user,
             revision=form.cleaned_data["revision"],
             ip_address=client_ip(request),
-        )
-    except SubmissionConflict:
-        return _conflict(request, submission)
-    except TransitionNotAllowed as error:
-        messages.error(request, str(error))
-        return _back(submission)
-    messages.success(
-        request,
-        _("Status is now “%(status)s”.")
-        % {"status": submission.get_review_status_display()},
+        ),
+        lambda: (
+            _("Status is now “%(status)s”.")
+            % {"status": submission.get_review_status_display()}
+        ),
     )
-    return _back(submission)
+    return refused or _back(submission)
 
 
 @never_cache
@@ -470,25 +482,22 @@ def step_back(request, reference):
             _("The status was not changed: %(why)s") % {"why": _form_problem(form)},
         )
         return _back(submission)
-    try:
-        submission_step_back(
+    refused = _change(
+        request,
+        submission,
+        lambda: submission_step_back(
             submission=submission,
             reason=form.cleaned_data["reason"],
             by=request.user,
             revision=form.cleaned_data["revision"],
             ip_address=client_ip(request),
-        )
-    except SubmissionConflict:
-        return _conflict(request, submission)
-    except TransitionNotAllowed as error:
-        messages.error(request, str(error))
-        return _back(submission)
-    messages.success(
-        request,
-        _("Stepped back to “%(status)s”.")
-        % {"status": submission.get_review_status_display()},
+        ),
+        lambda: (
+            _("Stepped back to “%(status)s”.")
+            % {"status": submission.get_review_status_display()}
+        ),
     )
-    return _back(submission)
+    return refused or _back(submission)
 
 
 @never_cache
@@ -549,24 +558,21 @@ def mark_spam(request, reference):
     if not form.is_valid():
         messages.error(request, _("The page was out of date; reload it and try again."))
         return _back(submission)
-    try:
-        submission_mark_spam(
+    refused = _change(
+        request,
+        submission,
+        lambda: submission_mark_spam(
             submission=submission,
             by=request.user,
             revision=form.cleaned_data["revision"],
             ip_address=client_ip(request),
-        )
-    except SubmissionConflict:
-        return _conflict(request, submission)
-    except TransitionNotAllowed as error:
-        messages.error(request, str(error))
-        return _back(submission)
-    messages.success(
-        request,
-        _("%(reference)s was marked as spam and left the queue.")
-        % {"reference": submission.reference},
+        ),
+        lambda: (
+            _("%(reference)s was marked as spam and left the queue.")
+            % {"reference": submission.reference}
+        ),
     )
-    return redirect("review:queue")
+    return refused or redirect("review:queue")
 
 
 def _form_problem(form: forms.Form) -> str:
