@@ -423,11 +423,12 @@ _lock = threading.Lock()
 _cached: dict[str, Catalog] = {}
 
 
-def get_catalog(
+def working_catalog(
     language: str | None = None, *, version: tuple | None = None
 ) -> Catalog:
-    """The current catalog in `language` (default: the active language): one
-    query to check the version, a rebuild only when it moved.
+    """The working copy (what staff are editing) in `language` (default: the
+    active language): one query to check the version, a rebuild only when it
+    moved.
 
     `version`: the (version, changed_at) pair, when the caller read it along
     with its own query (`version_columns()`), so no query of its own.
@@ -446,6 +447,13 @@ def get_catalog(
                 del _cached[code]
             cached = _cached[language] = build_catalog(version, language)
         return cached
+
+
+def get_catalog(
+    language: str | None = None, *, version: tuple | None = None
+) -> Catalog:
+    """The catalog patients are shown, in `language`."""
+    return working_catalog(language, version=version)
 
 
 def version_columns() -> dict:
