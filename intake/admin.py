@@ -10,8 +10,13 @@ coordinator's look does.
 
 from django.contrib import admin
 
+from therapies.models import CatalogRelease
+
 from .audit import audit_event_create, client_ip
 from .models import AuditEvent, ReviewEvent, Submission
+from .publishing import CatalogReleaseAdmin
+
+admin.site.register(CatalogRelease, CatalogReleaseAdmin)
 
 
 class SuperuserReadOnly:

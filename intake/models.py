@@ -335,6 +335,18 @@ class Submission(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The published catalog release the patient's results came from when
+    # they submitted or asked to be contacted; empty for requests made before
+    # releases existed.
+    catalog_release = models.ForeignKey(
+        "therapies.CatalogRelease",
+        verbose_name=_("catalog release shown"),
+        to_field="number",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     # Copied from the answers at submit time, so the queue can filter with indexes.
     urgent = models.BooleanField(_("urgent"), default=False)

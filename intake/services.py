@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from therapies.models import CatalogRelease
+
 from .answers import Answers, answers_from_stored
 from .audit import audit_event_create
 from .models import CONSENT_VERSION, AuditEvent, LinkEmail, Submission, phone_digits
@@ -99,8 +101,14 @@ def submission_submit(*, submission: Submission) -> Submission:
     _copy_answers_to_columns(locked, answers_from_stored(locked.answers))
     locked.stage = Submission.Stage.SUBMITTED
     locked.submitted_at = timezone.now()
+    locked.catalog_release_id = _latest_release_number()
     locked.save()
     return locked
+
+
+def _latest_release_number() -> int | None:
+    """The release the patient's results page shows now (None before the first)."""
+    return CatalogRelease.objects.latest_version()[0] or None
 
 
 @transaction.atomic
@@ -116,6 +124,7 @@ def submission_request_contact(
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     first_request = not locked.contact_requested
     locked.contact_requested = True
+    locked.catalog_release_id = _latest_release_number()
     if first_request:
         locked.contact_requested_at = timezone.now()
         # Until a coordinator acts, the request is the last thing that happened.

@@ -96,6 +96,7 @@ class Suggestions:
     trial_prices: tuple[PriceInfo, ...] = field(default=())
     fit: Fit = Fit.NONE
     home: RegulatorInfo | None = None
+    catalog_release: int | None = None  # None: computed with the working copy
 
     @property
     def coverage(self) -> dict:
@@ -174,6 +175,7 @@ class Suggestions:
                 for p in self.prices
             ],
             "coverage": self.coverage,
+            "catalog_release": self.catalog_release,
         }
 
 
@@ -489,4 +491,5 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
         trial_prices=trial_prices,
         fit=fit,
         home=regulator,
+        catalog_release=catalog.release,
     )

@@ -40,8 +40,33 @@ class CatalogEditorFactory(UserFactory):
     def catalog_permissions(self, create, extracted, **kwargs):
         if create:
             self.user_permissions.set(
-                Permission.objects.filter(content_type__app_label="therapies")
+                Permission.objects.filter(content_type__app_label="therapies").exclude(
+                    codename="publish_catalogrelease"
+                )
             )
+
+
+class ClinicalReviewerFactory(CatalogEditorFactory):
+    """A catalog editor in the Clinical reviewers group: may publish releases."""
+
+    @factory.post_generation
+    def reviewers_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(clinical_reviewers_group())
+
+
+def clinical_reviewers_group():
+    """The group migration therapies 0007 creates (made again after a flush)."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name="Clinical reviewers")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="therapies",
+            codename__in=["publish_catalogrelease", "view_catalogrelease"],
+        )
+    )
+    return group
 
 
 class CoordinatorFactory(UserFactory):

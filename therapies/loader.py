@@ -31,6 +31,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
 from .conditions import CONDITIONS
+from .releases import release_publish
 from .translation import TRANSLATED_FIELDS
 
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
@@ -209,6 +210,7 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     kept_staff_edits: list[str] = field(default_factory=list)
+    published: int | None = None  # the release number, when one was published
 
     @property
     def changed(self) -> bool:
@@ -431,11 +433,29 @@ def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
 
 @transaction.atomic
 def load_catalog(
-    *, data: dict[str, list[dict]] | None = None, force: bool = False
+    *,
+    data: dict[str, list[dict]] | None = None,
+    force: bool = False,
+    publish: bool = False,
 ) -> LoadReport:
+    """Load the seed files into the working copy.
+
+    On a database with no release yet the seed is published as release 1, so
+    patients have a catalog at once; later changes wait in the working copy
+    for a clinical reviewer unless `publish` (an operator's explicit choice).
+    """
     # In English, so the base columns modeltranslation keeps hold English.
-    with translation.override(SOURCE_LANGUAGE):
-        return _load(read_catalog() if data is None else data, force=force)
+    with translation.override(SOURCE_LANGUAGE), transaction.atomic():
+        report = _load(read_catalog() if data is None else data, force=force)
+        first = not m.CatalogRelease.objects.exists()
+        if first or (publish and report.changed):
+            note = (
+                "The seeded catalog, published by load_catalog."
+                if first
+                else "Seed files published by load_catalog --publish."
+            )
+            report.published = release_publish(by=None, note=note, seed=True).number
+        return report
 
 
 def _load(data: dict[str, list[dict]], *, force: bool) -> LoadReport:

@@ -8,6 +8,7 @@ tell a row that still holds its seed from one that staff edited.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -15,9 +16,10 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -658,3 +660,74 @@ class CatalogVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
+
+
+class CatalogReleaseQuerySet(models.QuerySet):
+    def latest_version(self) -> tuple:
+        """(number, published_at) of the latest release, or (0, None) before
+        the first: one query, the pair every cache of patient pages is keyed by."""
+        row = self.order_by("-number").values_list("number", "published_at").first()
+        return version_pair(*row) if row else (0, None)
+
+    def latest_version_columns(self) -> dict:
+        """The same pair as annotations, to read it along with another query."""
+        latest = self.order_by("-number")
+        return {
+            "release_number": Subquery(latest.values("number")[:1]),
+            "release_published_at": Subquery(latest.values("published_at")[:1]),
+        }
+
+    def with_publisher(self):
+        return self.select_related("published_by", "republishes")
+
+
+class CatalogRelease(models.Model):
+    """A published, numbered and immutable copy of the whole catalog.
+
+    Staff edit the working copy (every other model here); patients, the print
+    view and `suggest` read the latest release. A database trigger (migration
+    0007) refuses any change to a release once written, whoever asks.
+    """
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    # PROTECT: a user who published a release is deactivated, never deleted.
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"))
+    published_own_edits = models.BooleanField(
+        _("published by one of its editors"),
+        default=False,
+        help_text=_(
+            "Only where a one-person deployment allows it "
+            "(CATALOG_ALLOW_PUBLISHING_OWN_EDITS)."
+        ),
+    )
+    republishes = models.ForeignKey(
+        "self",
+        verbose_name=_("publishes again"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set on a rollback: the earlier release published again."),
+    )
+    # {language code: the catalog snapshot in that language (snapshot_json)}
+    data = models.JSONField(_("catalog"), editable=False)
+
+    objects = CatalogReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("catalog release")
+        verbose_name_plural = _("catalog releases")
+        permissions = [("publish_catalogrelease", _("Can publish a catalog release"))]
+
+    def __str__(self):
+        return gettext("Release %(number)s") % {"number": self.number}

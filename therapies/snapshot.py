@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
 from . import models as m
 from .criteria import Criteria
+from .snapshot_json import catalog_from_json, to_json
 
 SOURCE_LANGUAGE = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
@@ -37,6 +39,14 @@ class Text(str):
         text = super().__new__(cls, value)
         text.english_only = english_only
         return text
+
+    def to_json(self) -> list:
+        return [str(self), self.english_only]
+
+    @classmethod
+    def from_json(cls, value: list) -> Text:
+        text, english_only = value
+        return cls(text, english_only=english_only)
 
 
 def translated_text(obj, name: str, language: str) -> Text:
@@ -198,6 +208,9 @@ class Catalog:
     centers: tuple[CenterInfo, ...]
     prices: tuple[PriceInfo, ...]
     last_reviewed: datetime.date | None
+    # The published release this copy was read from; None for the working copy.
+    release: int | None = None
+    released_at: datetime.datetime | None = None
 
     @property
     def question_slugs(self) -> frozenset[str]:
@@ -420,7 +433,11 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
 
 
 _lock = threading.Lock()
-_cached: dict[str, Catalog] = {}
+_working: dict[str, Catalog] = {}
+# {(number, published_at): {language: Catalog}}: the releases read lately,
+# the latest for patients and a few older ones for coordinators.
+_releases: OrderedDict[tuple, dict[str, Catalog]] = OrderedDict()
+RELEASES_KEPT = 4
 
 
 def working_catalog(
@@ -428,48 +445,95 @@ def working_catalog(
 ) -> Catalog:
     """The working copy (what staff are editing) in `language` (default: the
     active language): one query to check the version, a rebuild only when it
-    moved.
-
-    `version`: the (version, changed_at) pair, when the caller read it along
-    with its own query (`version_columns()`), so no query of its own.
-    """
+    moved."""
     language = catalog_language(language)
     if version is None:
         version = m.CatalogVersion.current()
-    cached = _cached.get(language)
+    cached = _working.get(language)
     if cached is not None and cached.version == version:
         return cached
     with _lock:
-        cached = _cached.get(language)
+        cached = _working.get(language)
         if cached is None or cached.version != version:
             # Other languages of an older version are rebuilt when next asked.
-            for code in [c for c, cat in _cached.items() if cat.version != version]:
-                del _cached[code]
-            cached = _cached[language] = build_catalog(version, language)
+            for code in [c for c, cat in _working.items() if cat.version != version]:
+                del _working[code]
+            cached = _working[language] = build_catalog(version, language)
         return cached
 
 
 def get_catalog(
     language: str | None = None, *, version: tuple | None = None
 ) -> Catalog:
-    """The catalog patients are shown, in `language`."""
-    return working_catalog(language, version=version)
+    """What patients are shown: the latest published release, in `language`.
+
+    One query reads the latest release's (number, published_at), unless the
+    caller read it along with its own query (`version_columns()`); each
+    release is read from the database once per process. Before the first
+    release (a database `load_catalog` never ran on) it is the working copy.
+    """
+    if version is None:
+        version = m.CatalogRelease.objects.latest_version()
+    if not version[0]:
+        return working_catalog(language)
+    return _release_catalog(version, language)
 
 
-def version_columns() -> dict:
-    """Annotations that read the catalog version in another query: pass the
-    two values to `get_catalog(version=...)` to save it a query."""
-    current = m.CatalogVersion.objects.filter(pk=1)
+def release_catalog(number: int, language: str | None = None) -> Catalog | None:
+    """Release `number` in `language`, or None when no release has that number."""
+    row = (
+        m.CatalogRelease.objects.filter(number=number)
+        .values_list("number", "published_at")
+        .first()
+    )
+    return _release_catalog(m.version_pair(*row), language) if row else None
+
+
+def _release_catalog(version: tuple, language: str | None) -> Catalog:
+    language = catalog_language(language)
+    with _lock:
+        languages = _releases.get(version)
+        if languages is None:
+            languages = _releases[version] = _read_release(version)
+            while len(_releases) > RELEASES_KEPT:
+                _releases.popitem(last=False)
+        _releases.move_to_end(version)
+    return languages.get(language) or languages[SOURCE_LANGUAGE]
+
+
+def _read_release(version: tuple) -> dict[str, Catalog]:
+    number = version[0]
+    published_at, data = m.CatalogRelease.objects.values_list(
+        "published_at", "data"
+    ).get(number=number)
+    stored = {"version": version, "release": number, "released_at": published_at}
     return {
-        "catalog_version": Subquery(current.values("version")[:1]),
-        "catalog_changed_at": Subquery(current.values("changed_at")[:1]),
+        language: catalog_from_json(Catalog, snapshot, **stored)
+        for language, snapshot in data.items()
     }
 
 
+def release_data() -> dict:
+    """The working copy in every language, as a release stores it."""
+    version = m.CatalogVersion.current()
+    return {
+        code: to_json(build_catalog(version, code))
+        for code, _name in settings.LANGUAGES
+    }
+
+
+def version_columns() -> dict:
+    """Annotations that read the latest release's (number, published_at) in
+    another query: pass `read_version(row)` to `get_catalog(version=...)` to
+    save it a query."""
+    return m.CatalogRelease.objects.latest_version_columns()
+
+
 def read_version(row) -> tuple:
-    """The (version, changed_at) pair from a row annotated with version_columns()."""
-    return m.version_pair(row.catalog_version, row.catalog_changed_at)
+    """The (number, published_at) pair from a row annotated with version_columns()."""
+    return m.version_pair(row.release_number, row.release_published_at)
 
 
 def clear_cache() -> None:
-    _cached.clear()
+    _working.clear()
+    _releases.clear()

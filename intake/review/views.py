@@ -32,14 +32,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from therapies.snapshot import get_catalog
-
 from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
 from ..models import AuditEvent, ReviewEvent, Submission, search_kind
 from ..permissions import can_review
 from ..presentation import answer_rows
-from ..suggestions import suggest
 from .export import csv_lines
 from .forms import (
     REFERENCE_MAX,
@@ -70,6 +67,7 @@ from .services import (
     submission_refer,
     submission_step_back,
 )
+from .shown import shown_to_patient
 from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
@@ -243,8 +241,9 @@ def _language_name(code: str) -> str:
 def _render_detail(
     request, submission: Submission, *, status=200, note_text="", call_form=None
 ):
-    catalog = get_catalog()
     answers = answers_from_stored(submission.answers)
+    shown = shown_to_patient(submission, answers)
+    catalog = shown.catalog
     revision = {"revision": submission.revision}
     return render(
         request,
@@ -252,7 +251,8 @@ def _render_detail(
         {
             "submission": submission,
             "rows": answer_rows(answers, catalog),
-            "suggestions": suggest(answers, catalog),
+            "suggestions": shown.suggestions,
+            "shown": shown,
             "answers": answers,
             "catalog": catalog,
             "events": ReviewEvent.objects.filter(submission=submission)

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from intake.answers import AnswerError, parse_answers
 from intake.suggestions import suggest
-from therapies.snapshot import get_catalog
+from therapies.snapshot import get_catalog, release_catalog, working_catalog
 
 
 class Command(BaseCommand):
@@ -20,6 +20,19 @@ class Command(BaseCommand):
             required=True,
             help="Path to a JSON answers file, or - for standard input.",
         )
+        which = parser.add_mutually_exclusive_group()
+        which.add_argument(
+            "--release",
+            type=int,
+            metavar="N",
+            help="Use published release N (default: the latest release).",
+        )
+        which.add_argument(
+            "--working-copy",
+            action="store_true",
+            help="Use the working copy staff are editing, not yet published "
+            '("catalog_release" is then null).',
+        )
         parser.add_argument(
             "--language",
             default=settings.LANGUAGE_CODE,
@@ -28,7 +41,7 @@ class Command(BaseCommand):
             + ".",
         )
 
-    def handle(self, *args, answers, language, **options):
+    def handle(self, *args, answers, language, release, working_copy, **options):
         codes = [code for code, _name in settings.LANGUAGES]
         if language.lower() not in codes:
             raise CommandError(
@@ -53,16 +66,26 @@ class Command(BaseCommand):
                 f"answers file is not valid JSON: {exc}", returncode=2
             ) from exc
         with translation.override(language):
-            try:
-                catalog = get_catalog(language)
-            except DatabaseError as exc:
-                raise CommandError(
-                    "the database holds no catalog: run `python manage.py migrate` "
-                    "and `python manage.py load_catalog` first"
-                ) from exc
+            catalog = self._catalog(language, release, working_copy)
             try:
                 parsed = parse_answers(data, question_slugs=catalog.question_slugs)
             except AnswerError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
             result = suggest(parsed, catalog).to_contract()
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def _catalog(self, language, release, working_copy):
+        try:
+            if working_copy:
+                return working_catalog(language)
+            if release is None:
+                return get_catalog(language)
+            catalog = release_catalog(release, language)
+        except DatabaseError as exc:
+            raise CommandError(
+                "the database holds no catalog: run `python manage.py migrate` "
+                "and `python manage.py load_catalog` first"
+            ) from exc
+        if catalog is None:
+            raise CommandError(f"there is no catalog release {release}", returncode=2)
+        return catalog
