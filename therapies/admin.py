@@ -445,9 +445,9 @@ class ReferencePatientAdmin(ReviewedAdmin):
         "country",
         "shows",
         "hides",
-        "expect_urgent",
-        "last_reviewed",
+        "urgent",
     ]
+    # The review date is a filter, not a column: the list fits 1280 px.
     list_filter = ["expect_urgent", ReviewOverdueFilter]
     search_fields = ["name", "note"]
     fieldsets = [
@@ -468,6 +468,10 @@ class ReferencePatientAdmin(ReviewedAdmin):
     @admin.display(description=_("country"))
     def country(self, obj):
         return _answer(obj, "country")
+
+    @admin.display(description=_("urgent"), boolean=True, ordering="expect_urgent")
+    def urgent(self, obj):
+        return obj.expect_urgent
 
     @admin.display(description=_("must show"))
     def shows(self, obj):
