@@ -30,7 +30,9 @@ from therapies.releases import (
     release_publish,
     release_republish,
 )
-from therapies.snapshot import SOURCE_LANGUAGE
+from therapies.snapshot import SOURCE_LANGUAGE, working_catalog
+
+from .reference import run_reference_patients
 
 PUBLISH_PERMISSION = "therapies.publish_catalogrelease"
 
@@ -109,7 +111,10 @@ class CatalogReleaseAdmin(admin.ModelAdmin):
         last = latest_release()
         editors = catalog_editors_since(last.published_at if last else None)
         own = request.user.pk in editors
+        results = run_reference_patients(working_catalog())
         return {
+            "reference_results": results,
+            "failing": [r for r in results if not r.passed],
             "last": last,
             "changes": pending_changes(last),
             "editors": editor_names(editors),
@@ -134,7 +139,17 @@ def _publish(model_admin, request):
     if request.method == "POST":
         if not request.user.has_perm(PUBLISH_PERMISSION):
             raise PermissionDenied
-        if form.is_valid():
+        if state["failing"]:
+            messages.error(
+                request,
+                _(
+                    "%(count)s reference patients fail with the working copy: "
+                    "fix the rule, or change the patient's expectation, first."
+                )
+                % {"count": len(state["failing"])},
+            )
+            status = 409
+        elif form.is_valid():
             try:
                 release = release_publish(
                     by=request.user, note=form.cleaned_data["note"]

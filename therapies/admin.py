@@ -26,6 +26,7 @@ from .models import (
     EmergencyNumber,
     Indication,
     Price,
+    ReferencePatient,
     Regulator,
     Rule,
     Source,
@@ -391,6 +392,99 @@ class EmergencyNumberAdmin(ReviewedAdmin):
     ]
     list_filter = ["second_number_use", ReviewOverdueFilter]
     search_fields = ["country", "number", "second_number"]
+
+
+class ReferencePatientForm(forms.ModelForm):
+    """Answers as JSON; expectations as ticks among the catalog's therapies
+    and topics, so a slug cannot be mistyped."""
+
+    class Meta:
+        model = ReferencePatient
+        fields = [
+            "name",
+            "answers",
+            *(name for name, _kind in ReferencePatient.EXPECTATIONS),
+            "expect_urgent",
+            "note",
+            "sources",
+            "last_reviewed",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].error_messages["invalid"] = _(
+            "This is not valid JSON. Write the answers as a JSON object with "
+            'double quotes, such as {"disease": "lbcl", "age": 61, "country": "US"}.'
+        )
+        self.fields["answers"].widget.attrs.update(rows=8, cols=80)
+        choices = {
+            "therapy": [
+                (t.slug, f"{t.brand_name} ({t.slug})")
+                for t in Therapy.objects.only("slug", "brand_name")
+            ],
+            "topic": [
+                (t.slug, f"{t.title} ({t.slug})")
+                for t in DiscussionTopic.objects.only("slug", "title")
+            ],
+        }
+        for name, kind in ReferencePatient.EXPECTATIONS:
+            self.fields[name] = forms.MultipleChoiceField(
+                label=self.fields[name].label,
+                choices=choices[kind],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+
+
+@admin.register(ReferencePatient)
+class ReferencePatientAdmin(ReviewedAdmin):
+    form = ReferencePatientForm
+    list_display = [
+        "name",
+        "disease",
+        "country",
+        "shows",
+        "hides",
+        "urgent",
+    ]
+    # The review date is a filter, not a column: the list fits 1280 px.
+    list_filter = ["expect_urgent", ReviewOverdueFilter]
+    search_fields = ["name", "note"]
+    fieldsets = [
+        (None, {"fields": ["name", "answers", "note"]}),
+        (
+            _("Therapies"),
+            {"fields": [("must_show_therapies", "must_not_show_therapies")]},
+        ),
+        (_("Topics"), {"fields": [("must_show_topics", "must_not_show_topics")]}),
+        (_("Urgent warning"), {"fields": ["expect_urgent"]}),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
+
+    @admin.display(description=_("disease"))
+    def disease(self, obj):
+        return _answer(obj, "disease")
+
+    @admin.display(description=_("country"))
+    def country(self, obj):
+        return _answer(obj, "country")
+
+    @admin.display(description=_("urgent"), boolean=True, ordering="expect_urgent")
+    def urgent(self, obj):
+        return obj.expect_urgent
+
+    @admin.display(description=_("must show"))
+    def shows(self, obj):
+        return ", ".join(obj.must_show_therapies) or "–"
+
+    @admin.display(description=_("must not show"))
+    def hides(self, obj):
+        return ", ".join(obj.must_not_show_therapies) or "–"
+
+
+def _answer(obj: ReferencePatient, name: str) -> str:
+    answers = obj.answers if isinstance(obj.answers, dict) else {}
+    return str(answers.get(name, "–"))
 
 
 @admin.register(CatalogVersion)

@@ -197,6 +197,23 @@ KINDS = [
         ("number", "second_number", "second_number_use", "last_reviewed"),
         m2m={"sources": (m.Source, "key")},
     ),
+    # Last: its expectations name the therapies and topics loaded above.
+    Kind(
+        "reference_patient",
+        m.ReferencePatient,
+        ("name",),
+        (
+            "answers",
+            "must_show_therapies",
+            "must_not_show_therapies",
+            "must_show_topics",
+            "must_not_show_topics",
+            "expect_urgent",
+            "note",
+            "last_reviewed",
+        ),
+        m2m={"sources": (m.Source, "key")},
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ tell a row that still holds its seed from one that staff edited.
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -623,6 +624,143 @@ class EmergencyNumber(ReviewedContent):
 
     def __str__(self):
         return f"{self.country.code}: {self.number}"
+
+
+# The full check of a reference patient's answers (keys, codes, ranges) belongs
+# to the intake, which owns the contract's answers: it adds its parser here
+# when the apps load (intake/apps.py), as `therapies` never imports `intake`.
+# A check takes the answers (a dict) and raises ValueError saying what is wrong.
+ANSWER_CHECKS: list[Callable[[dict], None]] = []
+
+ANSWERS_EXAMPLE = '{"disease": "lbcl", "age": 61, "country": "US"}'
+
+
+class ReferencePatientQuerySet(models.QuerySet):
+    def for_snapshot(self):
+        return self.order_by("name")
+
+
+class ReferencePatient(ReviewedContent):
+    """A made-up patient whose results staff have checked against the labels.
+
+    Catalog data: a rule edit that changes what such a patient is shown (an
+    age limit typed wrong) makes `check_reference_patients` fail, naming the
+    patient and what differs. Answers are in the intake contract's codes;
+    expectations name therapies and topics by slug.
+    """
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        help_text=_("Who this is, such as “adult B-ALL, second relapse, US”."),
+    )
+    answers = models.JSONField(
+        _("answers"),
+        default=dict,
+        help_text=_(
+            "The patient's answers in the intake contract's codes, as a JSON "
+            'object, such as {"disease": "lbcl", "age": 61, "country": "US"}.'
+        ),
+    )
+    must_show_therapies = models.JSONField(
+        _("therapies that must be shown"), default=list, blank=True
+    )
+    must_not_show_therapies = models.JSONField(
+        _("therapies that must not be shown"), default=list, blank=True
+    )
+    must_show_topics = models.JSONField(
+        _("topics that must be shown"), default=list, blank=True
+    )
+    must_not_show_topics = models.JSONField(
+        _("topics that must not be shown"), default=list, blank=True
+    )
+    expect_urgent = models.BooleanField(
+        _("urgent warning expected"),
+        null=True,
+        blank=True,
+        help_text=_("Yes, no, or unknown when it does not matter."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("Why these expectations: the label's words.")
+    )
+    history = HistoricalRecords()
+
+    objects = ReferencePatientQuerySet.as_manager()
+
+    # (expectation field, the model whose slugs it names)
+    EXPECTATIONS = (
+        ("must_show_therapies", "therapy"),
+        ("must_not_show_therapies", "therapy"),
+        ("must_show_topics", "topic"),
+        ("must_not_show_topics", "topic"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reference patient")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        answers_error = self._answers_error()
+        if answers_error:
+            errors["answers"] = answers_error
+        errors.update(self._expectation_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _answers_error(self):
+        if not isinstance(self.answers, dict):
+            return _("Write the answers as a JSON object, such as %(example)s.") % {
+                "example": ANSWERS_EXAMPLE
+            }
+        for check in ANSWER_CHECKS:
+            try:
+                check(self.answers)
+            except ValueError as exc:
+                return _("These answers are not valid: %(error)s") % {"error": exc}
+        return None
+
+    def _expectation_errors(self) -> dict:
+        known = {
+            "therapy": set(Therapy.objects.values_list("slug", flat=True)),
+            "topic": set(DiscussionTopic.objects.values_list("slug", flat=True)),
+        }
+        errors = {}
+        for name, kind in self.EXPECTATIONS:
+            value = getattr(self, name)
+            if not isinstance(value, list) or not all(
+                isinstance(s, str) for s in value
+            ):
+                errors[name] = _('Write a list of slugs, such as ["yescarta"].')
+                continue
+            unknown = sorted(set(value) - known[kind])
+            if unknown:
+                message = (
+                    _("No therapy has the slug %(slugs)s.")
+                    if kind == "therapy"
+                    else _("No topic has the slug %(slugs)s.")
+                )
+                errors[name] = message % {"slugs": ", ".join(unknown)}
+        for show, hide in (
+            ("must_show_therapies", "must_not_show_therapies"),
+            ("must_show_topics", "must_not_show_topics"),
+        ):
+            both = sorted(set(self._slugs(show)) & set(self._slugs(hide)))
+            if both and hide not in errors:
+                errors[hide] = _("Both must and must not be shown: %(slugs)s.") % {
+                    "slugs": ", ".join(both)
+                }
+        return errors
+
+    def _slugs(self, name: str) -> list[str]:
+        value = getattr(self, name)
+        return (
+            [s for s in value if isinstance(s, str)] if isinstance(value, list) else []
+        )
 
 
 def version_pair(version, changed_at) -> tuple:

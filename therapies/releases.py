@@ -39,6 +39,7 @@ CATALOG_MODELS = (
     m.TreatmentCenter,
     m.Price,
     m.EmergencyNumber,
+    m.ReferencePatient,
 )
 
 # How the records of each collection of a snapshot are told apart; the

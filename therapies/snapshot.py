@@ -194,6 +194,21 @@ class PriceInfo:
 
 
 @dataclass(frozen=True)
+class ReferencePatientInfo:
+    """A reference patient (intake/reference.py runs them); plain values only,
+    so a release can store it as JSON."""
+
+    name: str
+    answers: dict
+    must_show_therapies: tuple[str, ...]
+    must_not_show_therapies: tuple[str, ...]
+    must_show_topics: tuple[str, ...]
+    must_not_show_topics: tuple[str, ...]
+    expect_urgent: bool | None
+    note: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     version: tuple
     language: str
@@ -208,6 +223,7 @@ class Catalog:
     centers: tuple[CenterInfo, ...]
     prices: tuple[PriceInfo, ...]
     last_reviewed: datetime.date | None
+    reference_patients: tuple[ReferencePatientInfo, ...] = ()
     # The published release this copy was read from; None for the working copy.
     release: int | None = None
     released_at: datetime.datetime | None = None
@@ -276,6 +292,7 @@ def _build(version: tuple, language: str) -> Catalog:
         centers=_centers(),
         prices=_prices(language),
         last_reviewed=min(reviewed) if reviewed else None,
+        reference_patients=_reference_patients(),
     )
 
 
@@ -429,6 +446,22 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
         for p in m.Price.objects.select_related("therapy")
         .prefetch_related(_sources_prefetch())
         .order_by("therapy__order", "country")
+    )
+
+
+def _reference_patients() -> tuple[ReferencePatientInfo, ...]:
+    return tuple(
+        ReferencePatientInfo(
+            p.name,
+            p.answers,
+            tuple(p.must_show_therapies),
+            tuple(p.must_not_show_therapies),
+            tuple(p.must_show_topics),
+            tuple(p.must_not_show_topics),
+            p.expect_urgent,
+            p.note,
+        )
+        for p in m.ReferencePatient.objects.for_snapshot()
     )
 
 

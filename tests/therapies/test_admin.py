@@ -23,6 +23,7 @@ from therapies.models import (
     EmergencyNumber,
     Indication,
     Price,
+    ReferencePatient,
     Regulator,
     Rule,
     Source,
@@ -43,6 +44,7 @@ CATALOG_MODELS = [
     TreatmentCenter,
     Price,
     EmergencyNumber,
+    ReferencePatient,
 ]
 BACKEND = "intake.backends.CoordinatorAwareBackend"
 
@@ -240,8 +242,19 @@ def test_bulk_deleting_content_bumps_the_catalog_version(editor_client):
         (Indication, lambda: IndicationFactory.create_batch(5)),
         (Price, lambda: PriceFactory.create_batch(5)),
         (Rule, lambda: RuleFactory.create_batch(5)),
+        (
+            ReferencePatient,
+            lambda: ReferencePatient.objects.bulk_create(
+                ReferencePatient(
+                    name=f"extra {n}",
+                    answers={"disease": "mm"},
+                    last_reviewed=datetime.date(2026, 12, 5),
+                )
+                for n in range(5)
+            ),
+        ),
     ],
-    ids=["Indication", "Price", "Rule"],
+    ids=["Indication", "Price", "Rule", "ReferencePatient"],
 )
 def test_list_pages_run_the_same_queries_whatever_their_length(
     editor_client, model, make_more
