@@ -230,16 +230,15 @@ class TherapyAdmin(TranslatedAdmin):
             },
         ),
         languages_fieldset(_("Summary in each language"), "summary"),
-        (
-            _("Content (English only)"),
-            {"fields": ["how_given", "key_results", "side_effects"]},
+        languages_fieldset(
+            _("Content in each language"), "how_given", "key_results", "side_effects"
         ),
         (_("Review"), {"fields": ["sources", "last_reviewed"]}),
     ]
 
 
 @admin.register(Indication)
-class IndicationAdmin(ReviewedAdmin):
+class IndicationAdmin(TranslatedAdmin):
     list_display = [
         "therapy__brand_name",
         "disease",
@@ -364,7 +363,7 @@ class TreatmentCenterAdmin(ReviewedAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(ReviewedAdmin):
+class PriceAdmin(TranslatedAdmin):
     list_display = [
         "__str__",
         "therapy",

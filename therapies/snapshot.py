@@ -61,11 +61,6 @@ def translated_text(obj, name: str, language: str) -> Text:
     return Text(english, english_only=bool(english))
 
 
-def english_text(value: str, language: str) -> Text:
-    """A text staff keep in English only (labels, notes), marked on other pages."""
-    return Text(value, english_only=bool(value) and language != SOURCE_LANGUAGE)
-
-
 def catalog_language(language: str | None = None) -> str:
     """One of the site's language codes for `language` (default: the active one)."""
     try:
@@ -131,7 +126,7 @@ class IndicationInfo:
     regulator: str
     label: Text
     approved_on: datetime.date | None
-    approval_note: str
+    approval_note: Text
     approval_kind: str
     last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
@@ -349,9 +344,9 @@ def _indications(
             therapies[i.therapy.slug],
             i.disease.code,
             i.regulator_id,
-            english_text(i.label, language),
+            translated_text(i, "label", language),
             i.approved_on,
-            i.approval_note,
+            translated_text(i, "approval_note", language),
             i.approval_kind,
             i.last_reviewed,
             _sources(i),
@@ -434,13 +429,15 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
     return tuple(
         PriceInfo(
             p.therapy.slug if p.therapy_id else None,
-            p.therapy.brand_name if p.therapy_id else p.label,
-            english_text(p.label, language),
+            p.therapy.brand_name
+            if p.therapy_id
+            else translated_text(p, "label", language),
+            translated_text(p, "label", language),
             p.country,
             p.low_usd,
             p.high_usd,
             p.as_of,
-            english_text(p.note, language),
+            translated_text(p, "note", language),
             _sources(p),
         )
         for p in m.Price.objects.select_related("therapy")

@@ -12,14 +12,24 @@ same fields: the history then keeps every language, not only English.
 
 from modeltranslation.translator import TranslationOptions, translator
 
-from .models import DiscussionTopic, Disease, EligibilityQuestion, Regulator, Therapy
+from .models import (
+    DiscussionTopic,
+    Disease,
+    EligibilityQuestion,
+    Indication,
+    Price,
+    Regulator,
+    Therapy,
+)
 
 TRANSLATED_FIELDS = {
     DiscussionTopic: ("title", "body", "question"),
     EligibilityQuestion: ("text", "help_text"),
     Disease: ("name", "description"),
-    Therapy: ("summary",),
+    Therapy: ("summary", "how_given", "key_results", "side_effects"),
     Regulator: ("name",),
+    Indication: ("label", "approval_note"),
+    Price: ("label", "note"),
 }
 
 

@@ -35,14 +35,19 @@ def test_a_therapy_field_is_english_only_where_nobody_translated_it(catalog):
     therapy = Therapy.objects.get(slug="kymriah")
     with translation.override("es"):
         assert not english_only(therapy, "summary")
-        assert english_only(therapy, "how_given")  # not a translated field
+        assert not english_only(therapy, "how_given")
+        assert english_only(therapy, "maker")  # not a translated field
         therapy.summary_es = ""
+        therapy.how_given_es = ""
         assert english_only(therapy, "summary")
+        assert english_only(therapy, "how_given")
     with translation.override("en"):
         assert not english_only(therapy, "how_given")
 
 
-def test_the_therapy_page_marks_the_sections_kept_in_english(client, catalog):
+def test_the_therapy_page_marks_the_sections_nobody_translated(client, catalog):
+    Therapy.objects.filter(slug="kymriah").update(how_given_es="")
+    CatalogVersion.bump()
     html = client.get("/es/therapies/kymriah/").content.decode()
     summary = html[html.index('id="summary-title"') : html.index('id="how-title"')]
     assert "Solo en inglés" not in summary
@@ -50,6 +55,9 @@ def test_the_therapy_page_marks_the_sections_kept_in_english(client, catalog):
     how = html[html.index('id="how-title"') : html.index('id="approvals-title"')]
     assert "Solo en inglés" in how
     assert '<div lang="en">' in how
+    effects = html[html.index('id="side-effects-title"') :]
+    assert "Solo en inglés" not in effects.split("</section>")[0]
+    assert "Advertencia en recuadro" in effects
     assert "US$" in html
 
 
