@@ -25,7 +25,7 @@ def copy_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('therapies', '0006_regulators_as_catalog_data'),
+        ('therapies', '0008_reference_patients'),
     ]
 
     operations = [
