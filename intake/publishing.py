@@ -7,12 +7,16 @@ patients before it is published, and running them needs the engine.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +36,9 @@ from therapies.releases import (
 )
 from therapies.snapshot import SOURCE_LANGUAGE, working_catalog
 
+from .answers import AnswerError, parse_answers
 from .reference import run_reference_patients
+from .views import results_context
 
 PUBLISH_PERMISSION = "therapies.publish_catalogrelease"
 
@@ -44,6 +50,58 @@ class ReleaseNoteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class PreviewForm(forms.Form):
+    """A reference patient, or answers typed as JSON, and a language."""
+
+    patient = forms.ChoiceField(label=gettext_lazy("Reference patient"), required=False)
+    answers = forms.CharField(
+        label=gettext_lazy("Or answers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            'In the intake contract\'s codes, as JSON: {"disease": "lbcl", '
+            '"age": 61, "country": "DE", "prior_lines": 1, '
+            '"relapse_status": "early_relapse"}'
+        ),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), choices=settings.LANGUAGES, initial="en"
+    )
+
+    def __init__(self, *args, catalog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalog = catalog
+        self.fields["patient"].choices = [("", "—")] + [
+            (p.name, p.name) for p in catalog.reference_patients
+        ]
+
+    def clean(self):
+        data = super().clean()
+        name, typed = data.get("patient"), data.get("answers", "").strip()
+        if bool(name) == bool(typed):
+            raise forms.ValidationError(
+                _("Pick a reference patient or type answers, not both.")
+            )
+        if name:
+            raw = next(
+                p.answers for p in self.catalog.reference_patients if p.name == name
+            )
+        else:
+            try:
+                raw = json.loads(typed)
+            except json.JSONDecodeError as exc:
+                raise forms.ValidationError(
+                    {"answers": _("This is not valid JSON: %(error)s") % {"error": exc}}
+                ) from exc
+        try:
+            data["parsed"] = parse_answers(
+                raw, question_slugs=self.catalog.question_slugs
+            )
+        except AnswerError as exc:
+            raise forms.ValidationError({"answers": str(exc)}) from exc
+        return data
 
 
 class CatalogReleaseAdmin(admin.ModelAdmin):
@@ -94,6 +152,7 @@ class CatalogReleaseAdmin(admin.ModelAdmin):
                 wrap(self.republish_view),
                 name="catalog_republish",
             ),
+            path("preview/", wrap(self.preview_view), name="catalog_preview"),
             *super().get_urls(),
         ]
 
@@ -127,6 +186,30 @@ class CatalogReleaseAdmin(admin.ModelAdmin):
 
     def republish_view(self, request, number):
         return _republish(self, request, number)
+
+    def preview_view(self, request):
+        return _preview(self, request)
+
+
+@require_http_methods(["GET", "HEAD"])
+def _preview(model_admin, request):
+    """The results page as the working copy shows it, marked as a preview."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    form = PreviewForm(request.GET or None, catalog=working_catalog())
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "admin/therapies/catalogrelease/preview_form.html",
+            model_admin._context(request, form=form, title=_("Preview as a patient")),
+            status=400 if form.is_bound else 200,
+        )
+    language = form.cleaned_data["language"]
+    with translation.override(language):
+        context = results_context(
+            form.cleaned_data["parsed"], working_catalog(language)
+        )
+        return render(request, "intake/results.html", {**context, "preview": True})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

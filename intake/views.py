@@ -317,10 +317,18 @@ def review(request, token):
 def _results_context(request, submission):
     # The submission was read with the catalog version (_get_results_submission).
     catalog = get_catalog(version=read_version(submission))
-    answers = answers_from_stored(submission.answers)
+    return {
+        **results_context(answers_from_stored(submission.answers), catalog),
+        "submission": submission,
+        **_link_context(request, submission),
+    }
+
+
+def results_context(answers, catalog) -> dict:
+    """What the results page shows for `answers` with `catalog` (also the
+    admin's preview of the working copy)."""
     suggestions = suggest(answers, catalog)
     return {
-        "submission": submission,
         "answers": answers,
         "suggestions": suggestions,
         "questions": short_questions(suggestions),
@@ -330,7 +338,6 @@ def _results_context(request, submission):
         if suggestions.urgent and answers.country
         else None,
         "catalog": catalog,
-        **_link_context(request, submission),
     }
 
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from tests.releases import publish_working_copy
 from therapies import models as m
 from therapies.loader import load_catalog, read_catalog
 from therapies.snapshot import build_catalog, get_catalog
@@ -158,6 +159,7 @@ def test_a_catalog_change_rebuilds_every_language(catalog):
     topic.title_es = "Cómo funciona la CAR T"
     topic.save()
     m.CatalogVersion.bump()
+    publish_working_copy()
     assert get_catalog("es") is not spanish
     assert get_catalog("es").topics["how-car-t-works"].title == "Cómo funciona la CAR T"
 
@@ -166,6 +168,7 @@ def test_a_missing_translation_falls_back_to_english_and_says_so(catalog):
     m.Disease.objects.filter(code="fl").update(description_zh_hans="")
     m.EligibilityQuestion.objects.filter(slug="insurance").update(help_text_es=None)
     m.CatalogVersion.bump()
+    publish_working_copy()
     chinese = get_catalog("zh-hans")
     description = chinese.diseases["fl"].description
     assert description.startswith("A slow-growing lymphoma of B cells.")
@@ -189,6 +192,7 @@ def test_approved_uses_come_in_the_page_language(catalog):
     assert not label.english_only
     m.Indication.objects.filter(slug="kymriah-fda-fl").update(label_es="")
     m.CatalogVersion.bump()
+    publish_working_copy()
     label = next(
         i.label for i in get_catalog("es").indications if i.slug == "kymriah-fda-fl"
     )

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.releases import publish_working_copy
 from therapies import models as m
 from therapies.snapshot import get_catalog
 
@@ -108,6 +109,7 @@ def test_the_check_catches_a_catalog_text_shown_in_english_unmarked(
     english = m.Indication.objects.get(slug="kymriah-fda-lbcl").label_en
     m.Indication.objects.filter(slug="kymriah-fda-lbcl").update(label_es=english)
     m.CatalogVersion.bump()
+    publish_working_copy()
     spanish_us = next(
         html
         for patient, language, html in results_pages()
@@ -123,6 +125,7 @@ def test_an_untranslated_label_is_shown_with_the_english_only_note(
     column = {"es": "label_es", "zh-hans": "label_zh_hans"}[language]
     m.Indication.objects.filter(slug="kymriah-fda-lbcl").update(**{column: ""})
     m.CatalogVersion.bump()
+    publish_working_copy()
     submission = make_submission(PATIENTS["US"], submitted=True)
     html = client.get(f"/{language}/i/{submission.token}/results/").content.decode()
     card = next(b for b in html.split("<article")[1:] if "Kymriah" in b)

@@ -7,6 +7,7 @@ import pytest
 
 from intake.models import Submission
 from tests.clients import sent_by_a_person
+from tests.releases import publish_working_copy
 from therapies.models import CatalogVersion, DiscussionTopic
 
 from .pages import untranslated, visible_text
@@ -169,6 +170,7 @@ def test_a_topic_nobody_translated_shows_in_english_with_a_note(
 ):
     DiscussionTopic.objects.filter(slug="second-line-car-t").update(title_es="")
     CatalogVersion.bump()
+    publish_working_copy()
     submission = make_submission(
         {"prior_lines": 1, "relapse_status": "refractory"}, submitted=True
     )

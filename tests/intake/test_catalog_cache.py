@@ -6,6 +6,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.releases import publish_working_copy
 from therapies.models import (
     CatalogVersion,
     DiscussionTopic,
@@ -57,6 +58,7 @@ def grow_catalog(n):
         )
         Rule.objects.create(topic=topic, diseases=["solid"])
     CatalogVersion.bump()
+    publish_working_copy()
 
 
 def count_build_queries():
@@ -83,6 +85,7 @@ def test_a_staff_change_anywhere_reloads_the_catalog(catalog):
     topic.title = "Paying for CAR T"
     topic.save()
     CatalogVersion.bump()  # what every admin save does
+    publish_working_copy()
     assert get_catalog().topics["cost-and-coverage"].title == "Paying for CAR T"
 
 

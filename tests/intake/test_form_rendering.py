@@ -4,6 +4,7 @@ the templates under templates/bootstrap5/)."""
 from html.parser import HTMLParser
 
 from tests.clients import sent_by_a_person
+from tests.releases import publish_working_copy
 from therapies.models import CatalogVersion, EligibilityQuestion
 
 
@@ -78,6 +79,7 @@ def test_a_staff_kept_question_without_a_translation_is_read_in_english_and_says
 ):
     EligibilityQuestion.objects.filter(slug="insurance").update(help_text_es=None)
     CatalogVersion.bump()
+    publish_working_copy()
     submission = make_submission()
     html = client.get(f"/es/i/{submission.token}/eligibility/").content.decode()
     question = next(b for b in html.split("<fieldset") if "id_insurance" in b)

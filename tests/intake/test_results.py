@@ -1,4 +1,5 @@
 from tests.clients import sent_by_a_person
+from tests.releases import publish_working_copy
 
 
 def test_results_open_with_the_therapies_topics_and_the_not_advice_notice(
@@ -65,6 +66,7 @@ def test_a_catalog_change_shows_on_the_next_results_page(client, make_submission
     topic.title = "Paying for the treatment and the stay"
     topic.save()
     CatalogVersion.bump()  # what every admin save does
+    publish_working_copy()
     assert "Paying for the treatment and the stay" in client.get(url).content.decode()
 
 

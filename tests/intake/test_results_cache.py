@@ -4,7 +4,8 @@ from django.core.cache import caches
 
 from intake.views import results_page_key
 from tests.clients import sent_by_a_person
-from therapies.models import CatalogVersion
+from tests.releases import publish_working_copy
+from therapies.models import CatalogRelease, CatalogVersion
 
 CONTACT = {
     "name": "Pat Example",
@@ -17,7 +18,9 @@ CONTACT = {
 
 
 def key_for(submission, language="en"):
-    return results_page_key(submission, CatalogVersion.current(), language)
+    return results_page_key(
+        submission, CatalogRelease.objects.latest_version(), language
+    )
 
 
 def test_the_kept_page_is_found_by_the_submission_never_by_its_token(
@@ -42,6 +45,8 @@ def test_what_the_page_shows_gives_it_another_key(make_submission):
     assert key_for(submission) != first
     submission.contact_requested = False
     CatalogVersion.bump()
+    assert key_for(submission) == first  # the working copy: patients see no change
+    publish_working_copy()
     assert key_for(submission) != first
 
 

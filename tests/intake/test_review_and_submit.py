@@ -1,4 +1,5 @@
 from intake.models import Submission
+from tests.releases import publish_working_copy
 
 
 def test_the_review_lists_every_answer_with_a_change_link(client, make_submission):
@@ -53,6 +54,7 @@ def test_the_review_hides_answers_to_questions_that_no_longer_apply(
     question = EligibilityQuestion.objects.get(slug="insurance")
     question.diseases.set([Disease.objects.get(code="mm")])
     CatalogVersion.bump()
+    publish_working_copy()
     submission = make_submission({"eligibility": {"insurance": "no"}})
     html = client.get(f"/i/{submission.token}/review/").content.decode()
     assert question.text not in html

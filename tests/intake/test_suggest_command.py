@@ -207,10 +207,26 @@ def test_a_database_without_the_catalog_gets_a_message_not_a_traceback(
         editor.delete_model(CatalogVersion)
     try:
         with pytest.raises(CommandError, match="load_catalog"):
-            call_command("suggest", "--answers", str(path), stdout=io.StringIO())
+            call_command(
+                "suggest",
+                "--answers",
+                str(path),
+                "--working-copy",
+                stdout=io.StringIO(),
+            )
     finally:
         with connection.schema_editor() as editor:
             editor.create_model(CatalogVersion)
+
+
+def test_a_database_with_no_published_release_says_so(tmp_path, catalog):
+    from therapies.models import CatalogRelease
+
+    CatalogRelease.objects.all().delete()
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(SECOND_LINE), encoding="utf-8")
+    with pytest.raises(CommandError, match="no catalog release is published"):
+        call_command("suggest", "--answers", str(path), stdout=io.StringIO())
 
 
 NO_FIT_SENTENCE = "No approved CAR T therapy has a label that fits"

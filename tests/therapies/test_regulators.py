@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from intake.answers import parse_answers
 from intake.suggestions import suggest
 from tests.factories import IndicationFactory, RuleFactory, TherapyFactory
+from tests.releases import publish_working_copy
 from therapies.loader import load_catalog
 from therapies.models import CatalogVersion, Regulator
 from therapies.snapshot import get_catalog
@@ -47,6 +48,7 @@ def test_a_regulator_staff_add_for_a_new_country_decides_what_its_patients_see(
     indication = IndicationFactory(therapy=therapy, regulator=zw)
     RuleFactory(indication=indication, min_prior_lines=2)
     CatalogVersion.bump()
+    publish_working_copy()
 
     after = suggestions_for("ZW")
     assert after.coverage == {
@@ -64,6 +66,7 @@ def test_moving_a_country_to_another_regulator_changes_its_patients_list(catalog
     fda.countries = ["US", "PR"]
     fda.save()
     CatalogVersion.bump()
+    publish_working_copy()
     result = suggestions_for("PR")
     assert result.coverage["regulator"] == "FDA"
     assert {m.regulator for m in result.therapies} == {"FDA"}

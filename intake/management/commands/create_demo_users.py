@@ -1,10 +1,11 @@
-"""Demo accounts for local development: a coordinator and a catalog editor.
+"""Demo accounts for local development: a coordinator, a catalog editor and a
+clinical reviewer.
 
-Idempotent: run again, it resets the same two accounts to the same state. The
+Idempotent: run again, it resets the same three accounts to the same state. The
 passwords are printed and fixed on purpose, so they must never exist on a real
 server: the command refuses to run with DEBUG off unless told --force.
 
-Both accounts need a second factor like every coordinator and staff member (the
+All three accounts need a second factor like every coordinator and staff member (the
 check has no switch to turn it off). They share an authenticator app whose
 secret is fixed and published here, so the command prints the secret, an
 otpauth:// link for an app, and the code valid now: run it again for a fresh
@@ -39,12 +40,20 @@ DEMO_USERS = {
         "last_name": "Editor",
         "email": "editor@example.org",
     },
+    "reviewer": {
+        "password": "reviewer-demo-only",
+        "first_name": "Demo",
+        "last_name": "Reviewer",
+        "email": "reviewer@example.org",
+    },
 }
+REVIEWERS_GROUP = "Clinical reviewers"
 
 
 class Command(BaseCommand):
     help = (
-        "Create or reset a demo coordinator and a demo catalog editor (staff). "
+        "Create or reset a demo coordinator, catalog editor and clinical reviewer "
+        "(staff). "
         "Local development only."
     )
 
@@ -87,16 +96,22 @@ class Command(BaseCommand):
         coordinator.user_permissions.clear()
         coordinator.groups.set([group])
 
-        editor = users["editor"]
-        editor.is_staff = True
-        editor.save()
-        editor.groups.clear()
-        editor.user_permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="therapies",
-                codename__regex=r"^(add|change|view)_",
-            )
+        editing = Permission.objects.filter(
+            content_type__app_label="therapies",
+            codename__regex=r"^(add|change|view)_",
         )
+        for name in ("editor", "reviewer"):
+            staff = users[name]
+            staff.is_staff = True
+            staff.save()
+            staff.groups.clear()
+            staff.user_permissions.set(editing)
+        reviewers = Group.objects.filter(name=REVIEWERS_GROUP).first()
+        if reviewers is None:
+            raise CommandError(
+                "The Clinical reviewers group is missing: run `manage.py migrate` first."
+            )
+        users["reviewer"].groups.set([reviewers])
 
         devices = {name: self._demo_device(user) for name, user in users.items()}
         self.stdout.write(
@@ -117,6 +132,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    username: editor        password: {DEMO_USERS['editor']['password']}"
         )
+        self.stdout.write(
+            "  Clinical reviewer (staff, edits and publishes catalog releases at "
+            "/admin/therapies/catalogrelease/):"
+        )
+        self.stdout.write(
+            f"    username: reviewer      password: {DEMO_USERS['reviewer']['password']}"
+        )
         self._print_second_factor(devices)
 
     def _demo_device(self, user) -> TOTPDevice:
@@ -132,7 +154,7 @@ class Command(BaseCommand):
         code = totp(device.bin_key, device.step, device.t0, device.digits)
         seconds_left = device.step - int(time.time() - device.t0) % device.step
         self.stdout.write(
-            "  Second factor for both (after the password, a 6-digit code):"
+            "  Second factor for all three (after the password, a 6-digit code):"
         )
         self.stdout.write(
             f"    code now: {code:06d} (valid about {seconds_left + device.step} s; "

@@ -79,7 +79,13 @@ class Command(BaseCommand):
             if working_copy:
                 return working_catalog(language)
             if release is None:
-                return get_catalog(language)
+                catalog = get_catalog(language)
+                if catalog.release is None:
+                    raise CommandError(
+                        "no catalog release is published: run "
+                        "`python manage.py load_catalog` first"
+                    )
+                return catalog
             catalog = release_catalog(release, language)
         except DatabaseError as exc:
             raise CommandError(
