@@ -11,7 +11,9 @@ one new row, plus its migration.
 An answer the patient was not sure of, or was never asked ("" or None, and
 "unsure" for the number of lines), leaves a condition unknown: never met,
 unless the rule accepts that very code (a topic for people not sure whether
-they have a caregiver accepts "unsure").
+they have a caregiver accepts "unsure"). A condition can name more such codes
+(`undecided`): "another kind" of large B-cell lymphoma may still be one a
+label covers, so it is a point to check, not a miss.
 """
 
 from __future__ import annotations
@@ -158,6 +160,9 @@ class Condition:
     # ("no CAR T before" is why a topic is not for the just-treated, not why
     # it is for this patient).
     unremarkable: frozenset = frozenset()
+    # Answers that, like "not sure", leave the condition unknown when the rule
+    # does not accept them: the patient's team has to say whether it is met.
+    undecided: frozenset = frozenset()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -210,7 +215,9 @@ class Condition:
         """Why a condition is not met by `value`: unknown or missed."""
         if self.match is Match.RANGE and not isinstance(value, int):
             return Outcome.UNKNOWN
-        if self.match is Match.ANY_OF and value in NOT_KNOWN:
+        if self.match is Match.ANY_OF and (
+            value in NOT_KNOWN or value in self.undecided
+        ):
             return Outcome.UNKNOWN
         return Outcome.MISSED
 
@@ -248,6 +255,9 @@ CONDITIONS: tuple[Condition, ...] = (
         topic=gettext_noop("Kind of large B-cell lymphoma"),
         phrase=w.lbcl_subtype_phrase,
         added=True,
+        # "Another kind": labels name the common kinds, often as examples
+        # ("including …"); whether another one is covered is the team's call.
+        undecided=frozenset({LbclSubtype.OTHER}),
     ),
     Condition(
         "age",

@@ -27,10 +27,21 @@ def suggested(catalog, answers):
     }
 
 
+# DLBCL: the one kind of large B-cell lymphoma every label names.
 LBCL_2L = dict(
-    disease="lbcl", age=60, prior_lines=1, prior_therapies=["chemoimmunotherapy"]
+    disease="lbcl",
+    lbcl_subtype="dlbcl",
+    age=60,
+    prior_lines=1,
+    prior_therapies=["chemoimmunotherapy"],
 )
-LBCL_3L = dict(disease="lbcl", age=60, prior_lines=2, relapse_status="late_relapse")
+LBCL_3L = dict(
+    disease="lbcl",
+    lbcl_subtype="dlbcl",
+    age=60,
+    prior_lines=2,
+    relapse_status="late_relapse",
+)
 MM = dict(disease="mm", age=64)
 
 MEETS = [
@@ -393,7 +404,7 @@ def test_not_sure_about_lenalidomide_is_a_point_to_check_not_a_match(catalog):
     [
         ("CN", "NMPA", {"yikaida", "carteyva"}),
         ("IN", "CDSCO", {"nexcar19"}),
-        ("DE", "EMA", {"kymriah", "yescarta"}),
+        ("DE", "EMA", {"kymriah", "yescarta", "breyanzi"}),
     ],
 )
 def test_patients_outside_the_us_get_their_own_regulators_approvals(
@@ -452,3 +463,29 @@ def test_eu_kymriah_covers_all_that_relapsed_after_a_transplant(catalog):
     assert "kymriah" in therapies
     us, _ = suggested(catalog, patient(**dict(case, country="US")))
     assert "kymriah" not in us, "the US label has no post-transplant route"
+
+
+def test_kymriah_is_not_shown_for_pmbcl_which_its_us_label_leaves_out(catalog):
+    therapies, not_yet = suggested(
+        catalog, patient(**{**LBCL_3L, "lbcl_subtype": "pmbcl"})
+    )
+    assert {"yescarta", "breyanzi"} <= set(therapies)
+    assert "kymriah" not in therapies
+    assert not not_yet["kymriah"].unsure
+
+
+@pytest.mark.parametrize("country", ["US", "DE", "GB", "AU", "SG"])
+@pytest.mark.parametrize("subtype", ["unsure", "other"])
+def test_a_kind_of_lymphoma_not_known_or_not_listed_makes_kymriah_a_point_to_check(
+    catalog, country, subtype
+):
+    answers = patient(**{**LBCL_3L, "lbcl_subtype": subtype}, country=country)
+    therapies, not_yet = suggested(catalog, answers)
+    assert "kymriah" not in therapies
+    assert not_yet["kymriah"].unsure, "shown under “To check”, never left out"
+
+
+def test_dlbcl_from_follicular_lymphoma_counts_as_dlbcl_for_eu_kymriah(catalog):
+    answers = patient(**{**LBCL_3L, "lbcl_subtype": "tfl"}, country="DE")
+    therapies, _ = suggested(catalog, answers)
+    assert {"kymriah", "yescarta"} <= set(therapies)

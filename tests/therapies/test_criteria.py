@@ -81,6 +81,16 @@ def test_a_lymphoma_subtype_rule_is_met_missed_or_unknown_with_a_sentence():
         assert _outcome(criteria, answers, "lbcl_subtype").outcome is Outcome.UNKNOWN
 
 
+def test_another_kind_of_large_b_cell_lymphoma_is_a_point_to_check_not_a_miss():
+    criteria = Criteria(diseases=("lbcl",), lbcl_subtypes=("dlbcl", "tfl"))
+    other = parse_answers({"disease": "lbcl", "lbcl_subtype": "other"})
+    assert not criteria.matches(other)
+    result = _outcome(criteria, other, "lbcl_subtype")
+    assert result.outcome is Outcome.UNKNOWN
+    assert "Another kind" in result.text
+    assert Criteria(lbcl_subtypes=("other",)).matches(other)
+
+
 def test_lines_not_known_and_a_question_not_asked_leave_a_condition_unknown():
     criteria = Criteria(min_prior_lines=2, transplant_eligible=("no",))
     answers = parse_answers({"disease": "lbcl", "prior_lines": "unsure"})
