@@ -257,7 +257,13 @@ CONDITIONS: tuple[Condition, ...] = (
         added=True,
         # "Another kind": labels name the common kinds, often as examples
         # ("including …"); whether another one is covered is the team's call.
-        undecided=frozenset({LbclSubtype.OTHER}),
+        # So are high-grade B-cell lymphoma and lymphoma transformed from a
+        # slow-growing one where a label names only "DLBCL": both were long
+        # classed as DLBCL and were in the pivotal trials, so a label that does
+        # not name them is a point to check, never a silent "no". PMBCL and
+        # follicular lymphoma grade 3B are kinds of their own that labels name
+        # when they cover them: a label that leaves them out is a miss.
+        undecided=frozenset({LbclSubtype.OTHER, LbclSubtype.HGBCL, LbclSubtype.TFL}),
     ),
     Condition(
         "age",

@@ -489,3 +489,15 @@ def test_dlbcl_from_follicular_lymphoma_counts_as_dlbcl_for_eu_kymriah(catalog):
     answers = patient(**{**LBCL_3L, "lbcl_subtype": "tfl"}, country="DE")
     therapies, _ = suggested(catalog, answers)
     assert {"kymriah", "yescarta"} <= set(therapies)
+
+
+@pytest.mark.parametrize("subtype", ["hgbcl", "tfl"])
+def test_a_kind_a_dlbcl_label_does_not_name_is_a_point_to_check_in_europe(
+    catalog, subtype
+):
+    # EU Breyanzi names DLBCL, PMBCL and FL grade 3B; high-grade and transformed
+    # lymphoma were long classed as DLBCL: the team must say, never a silent no.
+    answers = patient(**{**LBCL_3L, "lbcl_subtype": subtype}, country="DE")
+    therapies, not_yet = suggested(catalog, answers)
+    assert "breyanzi" not in therapies
+    assert not_yet["breyanzi"].unsure, "shown under “To check”, never left out"
