@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import undelivered, views
+from . import summary, undelivered, views
 
 app_name = "review"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<str:reference>/calls/", views.log_call, name="call"),
     path("<str:reference>/step-back/", views.step_back, name="step_back"),
     path("<str:reference>/referral/", views.refer, name="refer"),
+    path("<str:reference>/summary/", summary.summary, name="summary"),
+    path("<str:reference>/summary.pdf", summary.summary_pdf, name="summary_pdf"),
 ]

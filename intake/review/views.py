@@ -46,6 +46,7 @@ from .forms import (
     RevisionForm,
     StatusForm,
     StepBackForm,
+    SummaryForm,
     person_name,
 )
 from .metrics import dashboard
@@ -216,15 +217,15 @@ def _render_detail(
     request, submission: Submission, *, status=200, note_text="", call_form=None
 ):
     revision = {"revision": submission.revision}
+    events = list(ReviewEvent.objects.timeline(submission))
     return render(
         request,
         "review/detail.html",
         {
             "submission": submission,
             **submission_facts(submission),
-            "events": ReviewEvent.objects.filter(submission=submission)
-            .select_related("author", "assignee", "call", "referral__center")
-            .order_by("created_at", "id"),
+            "events": events,
+            "summary_form": SummaryForm(timeline=events),
             "assign_form": AssignForm(
                 initial={**revision, "assignee": submission.assignee_id},
                 user=request.user,
