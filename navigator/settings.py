@@ -429,6 +429,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint (the referral summary's PDF) logs each rendering step.
+        "weasyprint": {"level": "WARNING"},
         # Django's own handlers for these (django.utils.log.DEFAULT_LOGGING)
         # lack the filter: replaced by none, their records go to the root's.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
