@@ -8,6 +8,10 @@ SESSION_SAVE_EVERY_REQUEST is an idle limit that writes the session on every
 request), so this stores the sign-in time and the last activity in the
 session and checks both.
 
+Pages can say how long is left (`idle_seconds_left`), and a "Stay signed
+in" button counts as activity (`mark_active`): the coordinators' pages warn
+before the idle sign-out (intake/review/session.py).
+
 It applies to every signed-in account: coordinators and superusers can read
 health data, staff edit the content patients rely on, and patients never sign
 in. One rule for all also costs no permission lookup per request. The last
@@ -69,3 +73,23 @@ class SessionLimitMiddleware:
             )
         elif now - last_seen >= TOUCH_EVERY:
             session[LAST_SEEN_AT] = now
+
+
+def mark_active(request) -> None:
+    """Count now as the signed-in user's last activity."""
+    request.session[LAST_SEEN_AT] = int(time.time())
+
+
+def idle_seconds_left(request) -> int | None:
+    """Seconds until the idle sign-out, or None when nobody is signed in.
+
+    Read after this middleware ran: the last activity it keeps may be up to
+    TOUCH_EVERY seconds old, so this is what the server will do, not a
+    guess from the page's own load time.
+    """
+    if not request.user.is_authenticated:
+        return None
+    last_seen = request.session.get(LAST_SEEN_AT)
+    if last_seen is None:
+        return settings.SESSION_IDLE_LIMIT
+    return max(0, settings.SESSION_IDLE_LIMIT - (int(time.time()) - last_seen))

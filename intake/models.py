@@ -444,6 +444,17 @@ class Submission(models.Model):
         return self.updated_at < timezone.now() - idle
 
 
+class ReviewEventQuerySet(models.QuerySet):
+    def timeline(self, submission):
+        """A submission's timeline, oldest first, with whom and what each
+        entry names (its author, the assignee, the call, the referral)."""
+        return (
+            self.filter(submission=submission)
+            .select_related("author", "assignee", "call", "referral__center")
+            .order_by("created_at", "id")
+        )
+
+
 class ReviewEvent(models.Model):
     """One entry in a submission's timeline: a note, a status change, an
     assignment, a call or a referral."""
@@ -482,11 +493,23 @@ class ReviewEvent(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ReviewEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.submission_id}"
+
+    @property
+    def note_text(self) -> str:
+        """What a coordinator wrote: a note's text or a call's note; nothing
+        for the other entries (a status change's reason stays with it)."""
+        if self.kind == self.Kind.NOTE:
+            return self.text
+        if self.kind == self.Kind.CALL and self.call_id:
+            return self.call.note
+        return ""
 
 
 class ContactAttempt(models.Model):
@@ -523,6 +546,17 @@ class ContactAttempt(models.Model):
         return self.created_at - self.called_at > datetime.timedelta(minutes=15)
 
 
+class ReferralQuerySet(models.QuerySet):
+    def latest_of(self, submission):
+        """The submission's last referral with its centre, or None."""
+        return (
+            self.filter(submission=submission)
+            .select_related("center")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+
+
 class Referral(models.Model):
     """The treatment centre a coordinator referred the patient to, and when.
 
@@ -544,6 +578,8 @@ class Referral(models.Model):
     center_name = models.CharField(_("other centre"), max_length=200, blank=True)
     referred_on = models.DateField(_("referred on"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

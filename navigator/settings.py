@@ -274,6 +274,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # intake/middleware.py for why); the cookie never outlives the absolute limit.
 SESSION_IDLE_LIMIT = 30 * 60
 SESSION_ABSOLUTE_LIMIT = 12 * 60 * 60
+# The coordinators' pages warn this long before the idle sign-out, with a
+# "Stay signed in" button (static/js/idle-warning.js).
+SESSION_IDLE_WARNING = 2 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIMIT
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -426,6 +429,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint (the referral summary's PDF) logs each rendering step.
+        "weasyprint": {"level": "WARNING"},
         # Django's own handlers for these (django.utils.log.DEFAULT_LOGGING)
         # lack the filter: replaced by none, their records go to the root's.
         "django": {"handlers": [], "level": "INFO", "propagate": True},

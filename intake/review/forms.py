@@ -9,7 +9,8 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from therapies.models import TreatmentCenter
@@ -229,3 +230,40 @@ class ReferralForm(_RevisionForm):
 
 def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+# How much of a note its checkbox shows.
+NOTE_PREVIEW_CHARS = 90
+
+
+class SummaryForm(forms.Form):
+    """Which of the request's notes go on the referral summary: none unless
+    ticked, because a note may hold what the centre need not read."""
+
+    note = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Notes to include"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "A chosen note is not one of this request's notes: choose again."
+            )
+        },
+    )
+
+    def __init__(self, *args, timeline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = [event for event in timeline if event.note_text]
+        self.fields["note"].choices = [(n.pk, note_label(n)) for n in self.notes]
+
+    def chosen(self) -> list:
+        """The ticked notes, oldest first (nothing when the form is invalid)."""
+        ticked = set(getattr(self, "cleaned_data", {}).get("note", ()))
+        return [n for n in self.notes if n.pk in ticked]
+
+
+def note_label(event) -> str:
+    day = formats.date_format(event.created_at, "DATE_FORMAT")
+    text = Truncator(" ".join(event.note_text.split())).chars(NOTE_PREVIEW_CHARS)
+    return f"{day} · {person_name(event.author)}: {text}"

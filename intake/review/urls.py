@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import undelivered, views
+from . import session, summary, undelivered, views
 
 app_name = "review"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.csv", views.export, name="export"),
     path("metrics/", views.metrics, name="metrics"),
     path("undelivered/", undelivered.undelivered, name="undelivered"),
+    path("stay-signed-in/", session.stay_signed_in, name="stay_signed_in"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/status/", views.change_status, name="status"),
@@ -16,4 +17,6 @@ urlpatterns = [
     path("<str:reference>/calls/", views.log_call, name="call"),
     path("<str:reference>/step-back/", views.step_back, name="step_back"),
     path("<str:reference>/referral/", views.refer, name="refer"),
+    path("<str:reference>/summary/", summary.summary, name="summary"),
+    path("<str:reference>/summary.pdf", summary.summary_pdf, name="summary_pdf"),
 ]

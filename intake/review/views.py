@@ -21,25 +21,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from ..answers import answers_from_stored
 from ..audit import audit_event_create, client_ip
 from ..models import AuditEvent, ReviewEvent, Submission, search_kind
-from ..permissions import can_review
-from ..presentation import answer_rows
+from .access import get_submission_for_coordinator, require_coordinator
 from .export import csv_lines
+from .facts import submission_facts
 from .forms import (
-    REFERENCE_MAX,
     AssignForm,
     CallForm,
     NoteForm,
@@ -48,6 +46,7 @@ from .forms import (
     RevisionForm,
     StatusForm,
     StepBackForm,
+    SummaryForm,
     person_name,
 )
 from .metrics import dashboard
@@ -67,7 +66,6 @@ from .services import (
     submission_refer,
     submission_step_back,
 )
-from .shown import shown_to_patient
 from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
@@ -75,22 +73,6 @@ COUNTS_TTL = 10
 METRICS_TTL = 60
 
 # Access helpers ---------------------------------------------------------------
-
-
-def _require_coordinator(request) -> None:
-    if not can_review(request.user):
-        raise PermissionDenied
-
-
-def _get_submission_for_coordinator(request, reference: str) -> Submission:
-    """A submission in the coordinators' queue, by reference; anything else is 404."""
-    _require_coordinator(request)
-    if len(reference) > REFERENCE_MAX:
-        raise Http404
-    return get_object_or_404(
-        Submission.objects.visible_to_coordinators().select_related("assignee"),
-        reference=reference,
-    )
 
 
 def _login_then_detail(view):
@@ -182,7 +164,7 @@ def _status_counts() -> dict[str, int]:
 @require_safe
 @login_required
 def queue(request):
-    _require_coordinator(request)
+    require_coordinator(request)
     form = _bound_filter_form(request)
     filters = form.applied()
     rows, next_cursor = queue_page(filters, request.user, _cursor(request))
@@ -231,33 +213,19 @@ def _worklist_links(form: QueueFilterForm) -> list[tuple[str, str, bool]]:
 # One submission -------------------------------------------------------------------
 
 
-def _language_name(code: str) -> str:
-    try:
-        return get_language_info(code)["name_translated"]
-    except KeyError:
-        return code
-
-
 def _render_detail(
     request, submission: Submission, *, status=200, note_text="", call_form=None
 ):
-    answers = answers_from_stored(submission.answers)
-    shown = shown_to_patient(submission, answers)
-    catalog = shown.catalog
     revision = {"revision": submission.revision}
+    events = list(ReviewEvent.objects.timeline(submission))
     return render(
         request,
         "review/detail.html",
         {
             "submission": submission,
-            "rows": answer_rows(answers, catalog),
-            "suggestions": shown.suggestions,
-            "shown": shown,
-            "answers": answers,
-            "catalog": catalog,
-            "events": ReviewEvent.objects.filter(submission=submission)
-            .select_related("author", "assignee", "call", "referral__center")
-            .order_by("created_at", "id"),
+            **submission_facts(submission),
+            "events": events,
+            "summary_form": SummaryForm(timeline=events),
             "assign_form": AssignForm(
                 initial={**revision, "assignee": submission.assignee_id},
                 user=request.user,
@@ -282,8 +250,6 @@ def _render_detail(
             "can_mark_spam": Status.SPAM
             in allowed_transitions(submission.review_status),
             "can_close": Status.CLOSED in allowed_transitions(submission.review_status),
-            "contact_language": _language_name(submission.contact_language),
-            "interface_language": _language_name(submission.language),
             "conflict": status == 409,
             "section": "queue",
         },
@@ -295,7 +261,7 @@ def _render_detail(
 @require_safe
 @login_required
 def detail(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     audit_event_create(
         user=request.user,
         action=AuditEvent.Action.VIEW,
@@ -350,7 +316,7 @@ def _change(request, submission: Submission, change, done):
 @require_POST
 @_login_then_detail
 def assign(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = AssignForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose a coordinator from the list."))
@@ -379,7 +345,7 @@ def assign(request, reference):
 @require_POST
 @_login_then_detail
 def change_status(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -411,7 +377,7 @@ def change_status(request, reference):
 @require_POST
 @_login_then_detail
 def add_note(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = NoteForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["text"].strip():
         messages.error(
@@ -449,7 +415,7 @@ def _blank_call_form(submission: Submission) -> CallForm:
 @require_POST
 @_login_then_detail
 def log_call(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = CallForm(request.POST, auto_id="call_%s")
     if not form.is_valid():
         # Shown again with what was typed, so the note is not lost.
@@ -474,7 +440,7 @@ def log_call(request, reference):
 @require_POST
 @_login_then_detail
 def step_back(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = StepBackForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -505,7 +471,7 @@ def step_back(request, reference):
 @_login_then_detail
 def refer(request, reference):
     """Refer in two steps: the form, then a page that asks to confirm it."""
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = ReferralForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -553,7 +519,7 @@ def refer(request, reference):
 @require_POST
 @login_required
 def mark_spam(request, reference):
-    submission = _get_submission_for_coordinator(request, reference)
+    submission = get_submission_for_coordinator(request, reference)
     form = RevisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The page was out of date; reload it and try again."))
@@ -592,7 +558,7 @@ def _form_problem(form: forms.Form) -> str:
 @require_safe
 @login_required
 def export(request):
-    _require_coordinator(request)
+    require_coordinator(request)
     form = _bound_filter_form(request)
     filters = form.applied()
     audit_event_create(
@@ -627,7 +593,7 @@ def metrics(request):
     Its aggregates read the last 12 weeks of submissions: 1.3 s at a million.
     They are counts only, and the page says when they were counted.
     """
-    _require_coordinator(request)
+    require_coordinator(request)
     key = _metrics_key()
     counted = cache.get(key)
     if counted is None:

@@ -7,7 +7,25 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
+from ..middleware import idle_seconds_left as _seconds_left
+
 register = template.Library()
+
+
+@register.inclusion_tag("review/_idle_warning.html", takes_context=True)
+def idle_warning(context) -> dict:
+    """The warning shown shortly before the idle sign-out, on the pages of a
+    signed-in user (nothing for anyone else)."""
+    request = context["request"]
+    warn = settings.SESSION_IDLE_WARNING
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "submission": context.get("submission"),
+        "seconds_left": _seconds_left(request),
+        "warn_before": warn,
+        "warn_minutes": max(1, warn // 60),
+    }
 
 
 @register.filter
