@@ -240,7 +240,9 @@ class CatalogAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         name = history.rule_owner_field(self.model)
         rules = (
-            Rule.history.filter(**{f"{name}_id": object_id}).order_by("-history_date")
+            Rule.history.filter(**{f"{name}_id": object_id})
+            .select_related("history_user")
+            .order_by("-history_date")
             if name
             else []
         )
@@ -253,10 +255,12 @@ class CatalogAdmin(SimpleHistoryAdmin):
         request.catalog_revert_to = record
         context = {**(extra_context or {})}
         if record is not None:
-            context["rules_then"] = history.rules_as_of(
-                record.instance, record.history_date
-            )
             context["links_known"] = history.knows_links(record)
+            if history.rule_owner_field(self.model):
+                context["has_rules"] = True
+                context["rules_then"] = history.rules_as_of(
+                    record.instance, record.history_date
+                )
         return super().history_form_view(request, object_id, version_id, context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
