@@ -572,17 +572,11 @@ class RuleAdmin(CatalogAdmin):
 
 @admin.register(TreatmentCenter)
 class TreatmentCenterAdmin(ReviewedAdmin):
-    list_display = [
-        "name",
-        "city",
-        "region",
-        "country",
-        "products_verified",
-        "last_reviewed",
-    ]
+    list_display = ["name", "city", "country", "products_verified", "last_reviewed"]
     prepopulated_fields = {"slug": ["name"]}
     list_filter = [
-        "country",
+        # Only the countries centres are in, not every country in the world.
+        ("country", admin.AllValuesFieldListFilter),
         "products_verified",
         "accepts_international",
         "therapies",

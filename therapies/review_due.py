@@ -166,12 +166,12 @@ def review_due_view(request):
         raise PermissionDenied
     today = timezone.now().date()
     due = due_records(today)
-    overdue = [d for d in due if d.due_on is None or d.due_on < today]
     context = {
         **admin.site.each_context(request),
         "title": _("Review due"),
-        "overdue": overdue,
-        "due_soon": [d for d in due if d not in overdue],
+        "overdue": [d for d in due if d.due_on is not None and d.due_on < today],
+        "due_soon": [d for d in due if d.due_on is not None and d.due_on >= today],
+        "never": [d for d in due if d.due_on is None],
         "stale_translations": stale_translations(),
         "due_soon_days": DUE_SOON.days,
     }
