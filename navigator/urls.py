@@ -3,7 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from therapies.review_due import review_due_view
+
 urlpatterns = [
+    path(
+        "admin/therapies/review-due/",
+        admin.site.admin_view(review_due_view),
+        name="therapies_review_due",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("review/", include("intake.review.urls")),

@@ -4,6 +4,11 @@ Every save or delete bumps `CatalogVersion`, so each worker's cached catalog
 (`snapshot.get_catalog`) reloads on its next request. The bump lives here, in
 the admin, rather than in `save()` or a signal: the loader bumps once per run,
 and tests can build rows without side effects.
+
+Every change asks for a reason, kept in the history with it (rules edited
+inline and linked records included); a revert brings back the linked records
+and rules too (therapies/history.py). Editors retire records; only
+superusers delete.
 """
 
 from django import forms
@@ -12,11 +17,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
-from .conditions import CONDITION_FIELDS, CONDITIONS, Match
+from . import history
+from .conditions import CONDITION_FIELDS, CONDITIONS, REQUIRED_ON_INDICATIONS, Match
 from .models import (
     REVIEW_INTERVAL,
     CatalogVersion,
@@ -35,12 +42,29 @@ from .models import (
 )
 
 
+class ChangeReasonForm(forms.ModelForm):
+    """Asks why: the reason goes into the history with the change."""
+
+    change_reason = forms.CharField(
+        label=_("Reason for change"),
+        max_length=100,
+        help_text=_("Kept in the history, for example: new FDA label, June 2026."),
+    )
+
+
 class RuleForm(forms.ModelForm):
     """Rule with a checkbox per code instead of raw JSON lists."""
 
     class Meta:
         model = Rule
-        fields = ["indication", "topic", "question", "note", *CONDITION_FIELDS]
+        fields = [
+            "indication",
+            "topic",
+            "question",
+            "note",
+            *CONDITION_FIELDS,
+            "no_limit_on",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +82,18 @@ class RuleForm(forms.ModelForm):
             # Only topics' and questions' rules show this: an indication's
             # rules take the indication's disease.
             self.fields["diseases"].help_text = _("Tick none to accept any disease.")
+        if "no_limit_on" in self.fields:
+            self.fields["no_limit_on"] = forms.MultipleChoiceField(
+                label=capfirst(Rule._meta.get_field("no_limit_on").verbose_name),
+                choices=[(c.name, c.name_label) for c in REQUIRED_ON_INDICATIONS],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=Rule._meta.get_field("no_limit_on").help_text,
+            )
+
+
+class RuleAdminForm(ChangeReasonForm, RuleForm):
+    pass
 
 
 def condition_rows(*, leave_out: tuple[str, ...] = ()) -> list:
@@ -92,6 +128,59 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RetiredFilter(admin.SimpleListFilter):
+    title = _("retired")
+    parameter_name = "retired"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Shown to patients")), ("yes", _("Retired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(retired_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(retired_on__isnull=True)
+        return queryset
+
+
+@admin.action(permissions=["change"], description=_("Retire the selected records"))
+def retire(modeladmin, request, queryset):
+    changed = 0
+    for obj in queryset.filter(retired_on__isnull=True):
+        obj.retired_on = timezone.now().date()
+        obj._change_reason = str(_("Retired from the list"))
+        obj.save()
+        changed += 1
+    CatalogVersion.bump()
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d record retired: patients no longer see it.",
+            "%(count)d records retired: patients no longer see them.",
+            changed,
+        )
+        % {"count": changed},
+    )
+
+
+@admin.action(permissions=["change"], description=_("Bring the selected back"))
+def bring_back(modeladmin, request, queryset):
+    changed = 0
+    for obj in queryset.filter(retired_on__isnull=False):
+        obj.retired_on = None
+        obj._change_reason = str(_("Brought back from the list"))
+        obj.save()
+        changed += 1
+    CatalogVersion.bump()
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d record brought back.", "%(count)d records brought back.", changed
+        )
+        % {"count": changed},
+    )
+
+
 class CatalogAdmin(SimpleHistoryAdmin):
     """Bumps the catalog version on every change staff make.
 
@@ -99,11 +188,95 @@ class CatalogAdmin(SimpleHistoryAdmin):
     after the row is saved but before its rules and sources are.
     """
 
+    form = ChangeReasonForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    object_history_template = "admin/therapies/object_history.html"
+    object_history_form_template = "admin/therapies/object_history_form.html"
+
+    def get_fields(self, request, obj=None):
+        # The reason comes last, in a fieldset of its own (get_fieldsets).
+        return [f for f in super().get_fields(request, obj) if f != "change_reason"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = {f for _title, opts in fieldsets for f in flat(opts["fields"])}
+        if "change_reason" not in named:
+            fieldsets.append((_("Why"), {"fields": ["change_reason"]}))
+        return fieldsets
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not any(f.name == "retired_on" for f in self.model._meta.fields):
+            return actions
+        for action in (retire, bring_back):
+            actions[action.__name__] = self.get_action(action)
+        return actions
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if any(f.name == "retired_on" for f in self.model._meta.fields):
+            filters.append(RetiredFilter)
+        return filters
+
+    def has_delete_permission(self, request, obj=None):
+        # Editors retire; a record deleted by a superuser keeps its history.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason", "")
         super().save_model(request, obj, form, change)
+        reverting = getattr(request, "catalog_revert_to", None)
+        if reverting is not None:
+            history.rules_restore(
+                owner=obj, when=reverting.history_date, reason=obj._change_reason
+            )
         CatalogVersion.bump()
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason", "")
+        for inline_form in formset.forms:
+            inline_form.instance._change_reason = reason
+        super().save_formset(request, form, formset, change)
+
+    def history_view(self, request, object_id, extra_context=None):
+        name = history.rule_owner_field(self.model)
+        rules = (
+            Rule.history.filter(**{f"{name}_id": object_id})
+            .select_related("history_user")
+            .order_by("-history_date")
+            if name
+            else []
+        )
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "rule_history": rules}
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        record = self.model.history.filter(id=object_id, history_id=version_id).first()
+        request.catalog_revert_to = record
+        context = {**(extra_context or {})}
+        if record is not None:
+            context["links_known"] = history.knows_links(record)
+            if history.rule_owner_field(self.model):
+                context["has_rules"] = True
+                context["rules_then"] = history.rules_as_of(
+                    record.instance, record.history_date
+                )
+        return super().history_form_view(request, object_id, version_id, context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        record = getattr(request, "catalog_revert_to", None)
+        if record is None:
+            return form
+        links = history.links_as_of(record)
+
+        class RevertForm(form):
+            def __init__(self, *args, **kw):
+                kw["initial"] = {**links, **kw.get("initial", {})}
+                super().__init__(*args, **kw)
+
+        return RevertForm
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -118,6 +291,11 @@ class CatalogAdmin(SimpleHistoryAdmin):
         CatalogVersion.bump()
 
 
+def flat(fields) -> list[str]:
+    """A fieldset's field names, rows of several flattened."""
+    return [f for row in fields for f in (row if isinstance(row, tuple) else (row,))]
+
+
 class ReviewedAdmin(CatalogAdmin):
     """For ReviewedContent models: sources picker, review date filter."""
 
@@ -129,6 +307,11 @@ class ReviewedAdmin(CatalogAdmin):
         fields = super().get_fields(request, obj)
         review = [f for f in ("sources", "last_reviewed") if f in fields]
         return [f for f in fields if f not in review] + review
+
+
+def translated_search(*names: str) -> list[str]:
+    """Search fields that find a translated text in every language."""
+    return [f for name in names for f in get_translation_fields(name)]
 
 
 def side_by_side(name: str) -> tuple[str, ...]:
@@ -162,19 +345,35 @@ class RuleInline(admin.StackedInline):
     form = RuleForm
     extra = 0
     # Side by side, the checkbox lists fit on one screen.
-    fields = ["note", *condition_rows()]
+    fields = ["rule_summary", "note", *condition_rows()]
+    readonly_fields = ["rule_summary"]
+
+    @admin.display(description=_("in short"))
+    def rule_summary(self, rule):
+        return rule.summary() if rule.pk else "-"
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a rule is an edit of its owner, kept in the rules' history.
+        return self.has_change_permission(request, obj)
 
 
 class IndicationRuleInline(RuleInline):
-    # An indication's disease is its own field; a rule cannot narrow it.
-    fields = ["note", *condition_rows(leave_out=("diseases",))]
+    # An indication's disease is its own field; a rule cannot narrow it. It
+    # must say its lines and status, or that the label sets no limit on them.
+    fields = [
+        "rule_summary",
+        "note",
+        *condition_rows(leave_out=("diseases",)),
+        "no_limit_on",
+    ]
 
 
 @admin.register(Source)
 class SourceAdmin(CatalogAdmin):
-    list_display = ["title", "publisher", "published", "key"]
+    list_display = ["title", "publisher", "published", "last_reviewed"]
     search_fields = ["title", "publisher", "key", "url"]
     list_filter = ["publisher"]
+    prepopulated_fields = {"key": ["title"]}
 
 
 @admin.register(Regulator)
@@ -188,7 +387,7 @@ class RegulatorAdmin(TranslatedAdmin):
         "last_reviewed",
     ]
     list_filter = ["coverage", ReviewOverdueFilter]
-    search_fields = ["code", "name", "countries"]
+    search_fields = ["code", *translated_search("name"), "countries"]
     fieldsets = [
         (None, {"fields": ["code", "order", "countries"]}),
         languages_fieldset(_("Name in each language"), "name"),
@@ -204,7 +403,7 @@ class RegulatorAdmin(TranslatedAdmin):
 class DiseaseAdmin(TranslatedAdmin):
     list_display = ["name", "code", "order", "last_reviewed"]
     list_editable = ["order"]
-    search_fields = ["name", "code"]
+    search_fields = [*translated_search("name", "description"), "code"]
     fieldsets = [
         (None, {"fields": ["code", "order"]}),
         languages_fieldset(_("Content in each language"), "name", "description"),
@@ -216,7 +415,15 @@ class DiseaseAdmin(TranslatedAdmin):
 class TherapyAdmin(TranslatedAdmin):
     list_display = ["brand_name", "generic_name", "target", "maker", "last_reviewed"]
     list_filter = ["target", ReviewOverdueFilter]
-    search_fields = ["brand_name", "generic_name", "short_name", "slug", "maker"]
+    search_fields = [
+        "brand_name",
+        "generic_name",
+        "short_name",
+        "slug",
+        "maker",
+        *translated_search("summary"),
+    ]
+    prepopulated_fields = {"slug": ["brand_name"]}
     fieldsets = [
         (
             None,
@@ -226,6 +433,7 @@ class TherapyAdmin(TranslatedAdmin):
                     ("brand_name", "generic_name", "short_name"),
                     ("maker", "target"),
                     "order",
+                    "retired_on",
                 ]
             },
         ),
@@ -246,6 +454,17 @@ class IndicationAdmin(TranslatedAdmin):
         "approved_on",
         "approval_kind",
         "wording_confirmed",
+        "last_reviewed",
+    ]
+    fields = [
+        "slug",
+        ("therapy", "disease", "regulator"),
+        "label",
+        ("approved_on", "approval_note"),
+        ("approval_kind", "regular_approval_on"),
+        "wording_confirmed",
+        "retired_on",
+        "sources",
         "last_reviewed",
     ]
     list_filter = [
@@ -276,10 +495,11 @@ class IndicationAdmin(TranslatedAdmin):
 @admin.register(DiscussionTopic)
 class DiscussionTopicAdmin(TranslatedAdmin):
     list_display = ["title", "slug", "priority", "last_reviewed"]
-    search_fields = ["title", "slug", "body", "question"]
+    search_fields = [*translated_search("title", "body", "question"), "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
     inlines = [RuleInline]
     fieldsets = [
-        (None, {"fields": ["slug", "priority", "when_no_therapy_fits"]}),
+        (None, {"fields": ["slug", "priority", "when_no_therapy_fits", "retired_on"]}),
         languages_fieldset(_("Content in each language"), "title", "body", "question"),
         (_("Review"), {"fields": ["sources", "last_reviewed"]}),
     ]
@@ -289,7 +509,8 @@ class DiscussionTopicAdmin(TranslatedAdmin):
 class EligibilityQuestionAdmin(TranslatedAdmin):
     list_display = ["text", "slug", "order", "last_reviewed"]
     list_filter = ["diseases", ReviewOverdueFilter]
-    search_fields = ["text", "slug", "help_text"]
+    search_fields = [*translated_search("text", "help_text"), "slug"]
+    prepopulated_fields = {"slug": ["text_en"]}
     filter_horizontal = ["diseases"]
     autocomplete_fields = [
         "sources",
@@ -299,7 +520,7 @@ class EligibilityQuestionAdmin(TranslatedAdmin):
     ]
     inlines = [RuleInline]
     fieldsets = [
-        (None, {"fields": ["slug", "order", "diseases"]}),
+        (None, {"fields": ["slug", "order", "diseases", "retired_on"]}),
         languages_fieldset(_("Content in each language"), "text", "help_text"),
         (
             _("Topic each answer brings up"),
@@ -311,8 +532,8 @@ class EligibilityQuestionAdmin(TranslatedAdmin):
 
 @admin.register(Rule)
 class RuleAdmin(CatalogAdmin):
-    form = RuleForm
-    list_display = ["__str__", "indication", "topic", "question"]
+    form = RuleAdminForm
+    list_display = ["__str__", "rule_summary", "indication", "topic", "question"]
     list_select_related = [
         "indication__therapy",
         "indication__disease",
@@ -337,28 +558,31 @@ class RuleAdmin(CatalogAdmin):
             _("What the rule belongs to (exactly one)"),
             {"fields": ["indication", "topic", "question"]},
         ),
-        (_("Conditions"), {"fields": RuleInline.fields}),
+        (
+            _("Conditions"),
+            {"fields": ["rule_summary", *RuleInline.fields[1:], "no_limit_on"]},
+        ),
     ]
+    readonly_fields = ["rule_summary"]
+
+    @admin.display(description=_("in short"))
+    def rule_summary(self, rule):
+        return rule.summary()
 
 
 @admin.register(TreatmentCenter)
 class TreatmentCenterAdmin(ReviewedAdmin):
-    list_display = [
-        "name",
-        "city",
-        "country",
-        "products_verified",
-        "accepts_international",
-        "last_reviewed",
-    ]
+    list_display = ["name", "city", "country", "products_verified", "last_reviewed"]
+    prepopulated_fields = {"slug": ["name"]}
     list_filter = [
-        "country",
+        # Only the countries centres are in, not every country in the world.
+        ("country", admin.AllValuesFieldListFilter),
         "products_verified",
         "accepts_international",
         "therapies",
         ReviewOverdueFilter,
     ]
-    search_fields = ["name", "city", "country", "slug"]
+    search_fields = ["name", "city", "region", "country", "slug"]
     filter_horizontal = ["therapies"]
 
 

@@ -8,6 +8,11 @@ range constraints (models.py), the admin's rule forms (admin.py) and the seed
 files' rule keys (loader.py) are all built from this table: a new condition is
 one new row, plus its migration.
 
+`required_on_indications` marks what a rule on an indication must say (the
+admin and the loader refuse a rule that leaves it out, unless the rule says
+that the label sets no limit on it); `summary` words what a rule accepts, for
+the one-line summary editors see beside each rule.
+
 An answer the patient was not sure of, or was never asked ("" or None, and
 "unsure" for the number of lines), leaves a condition unknown: never met,
 unless the rule accepts that very code (a topic for people not sure whether
@@ -133,6 +138,45 @@ def no_words(condition: Condition, accepted, value) -> dict:
     return {}
 
 
+# Summary = fn(condition, accepted) -> what a rule accepts, in a few words.
+Summary = Callable[["Condition", object], str]
+
+
+def choice_summary(condition: Condition, accepted) -> str:
+    return w._("%(topic)s: %(accepted)s") % {
+        "topic": w._(condition.topic) if condition.topic else condition.labels[0],
+        "accepted": w.join_or(condition.phrase(a) for a in accepted),
+    }
+
+
+def disease_summary(condition: Condition, accepted) -> str:
+    return w.join_or(w.disease_label(d) for d in accepted)
+
+
+def relapse_summary(condition: Condition, accepted) -> str:
+    return w.relapse_accepted(accepted)
+
+
+def therapies_summary(condition: Condition, accepted) -> str:
+    return w._("after %(needed)s") % {
+        "needed": w.join_and(w.therapy_label(t) for t in accepted)
+    }
+
+
+def age_summary(condition: Condition, accepted) -> str:
+    return w.age_rule(*accepted)
+
+
+def lines_summary(condition: Condition, accepted) -> str:
+    return w.lines_rule(*accepted)
+
+
+def flag_summary(condition: Condition, accepted) -> str:
+    return w._(
+        condition.sentences.met if accepted else condition.sentences.met_if_false
+    )
+
+
 CHOICE_SENTENCES = Sentences(
     met=gettext_noop("%(topic)s: you answered “%(answer)s”."),
     missed=gettext_noop(
@@ -163,6 +207,11 @@ class Condition:
     # Answers that, like "not sure", leave the condition unknown when the rule
     # does not accept them: the patient's team has to say whether it is met.
     undecided: frozenset = frozenset()
+    summary: Summary = choice_summary  # what a rule accepts, for editors
+    # A rule on an indication must say what it requires of this answer.
+    required_on_indications: bool = False
+    # How editors name the condition when it is left open ("prior lines").
+    name_label: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -225,6 +274,10 @@ class Condition:
         message = self.sentences.for_outcome(outcome, value)
         return w._(message) % self.words(self, accepted, value)
 
+    def summarise(self, criteria) -> str:
+        """What `criteria` accepts of this condition, in a few words."""
+        return self.summary(self, self.accepted(criteria))
+
 
 def yes_no_condition(name: str, label, topic: str) -> Condition:
     """A condition on a yes / no / not sure answer of the same name."""
@@ -245,6 +298,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
         disease_words,
         vocabulary="disease",
+        summary=disease_summary,
     ),
     Condition(
         "lbcl_subtypes",
@@ -277,6 +331,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
         age_words,
         bounds=(0, 120),
+        summary=age_summary,
     ),
     Condition(
         "prior_lines",
@@ -292,6 +347,9 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
         lines_words,
         bounds=(0, 15),
+        summary=lines_summary,
+        required_on_indications=True,
+        name_label=gettext_lazy("the number of prior lines"),
     ),
     Condition(
         "relapse_statuses",
@@ -308,6 +366,9 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
         relapse_words,
         vocabulary="relapse_status",
+        summary=relapse_summary,
+        required_on_indications=True,
+        name_label=gettext_lazy("the disease status (relapsed, refractory, …)"),
     ),
     Condition(
         "prior_therapies_all",
@@ -322,6 +383,7 @@ CONDITIONS: tuple[Condition, ...] = (
         ),
         therapies_words,
         vocabulary="prior_therapy",
+        summary=therapies_summary,
     ),
     yes_no_condition(
         "lenalidomide_refractory",
@@ -376,6 +438,7 @@ CONDITIONS: tuple[Condition, ...] = (
             missed=gettext_noop("This is for symptoms that need a call now."),
         ),
         no_words,
+        summary=flag_summary,
     ),
 )
 
@@ -384,3 +447,10 @@ BY_NAME = {condition.name: condition for condition in CONDITIONS}
 CONDITION_FIELDS = tuple(name for c in CONDITIONS for name in c.fields)
 # Every answer some condition can read.
 ANSWERS_READ = frozenset(c.answer for c in CONDITIONS)
+# What a rule on an indication must say, in the table's order.
+REQUIRED_ON_INDICATIONS = tuple(c for c in CONDITIONS if c.required_on_indications)
+
+
+def summarise(criteria) -> str:
+    """A rule's conditions in one line, in the order people read them."""
+    return "; ".join(c.summarise(criteria) for c in criteria.conditions())

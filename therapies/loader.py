@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import translation
 from django_countries.fields import (
@@ -41,9 +42,15 @@ OTHER_LANGUAGES = tuple(
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
-RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS]
-# Rule keys of conditions added after rows were first seeded (conditions.py).
-RULE_FIELDS_ADDED = tuple(name for c in CONDITIONS if c.added for name in c.fields)
+RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS, "no_limit_on"]
+# Rule keys added after rows were first seeded: conditions (conditions.py),
+# and the conditions a rule says the label sets no limit on.
+RULE_FIELDS_ADDED = (
+    *(name for c in CONDITIONS if c.added for name in c.fields),
+    "no_limit_on",
+)
+# What the history of a row the loader writes says about the change.
+CHANGE_REASON = "load_catalog"
 
 
 @dataclass(frozen=True)
@@ -361,8 +368,7 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
         if current[name] == _plain(_default(kind.model, name))
     }
     states = [current]
-    older_rules = _rules_before_added_conditions(kind, current)
-    if older_rules is not None:
+    for older_rules in _rules_before_added_fields(kind, current):
         states.append({**current, "rules": older_rules})
     for state in states:
         for dropped in (set(), translations, added, translations | added):
@@ -374,16 +380,21 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
     return False
 
 
-def _rules_before_added_conditions(kind: Kind, current: dict) -> list | None:
-    """The row's rules as a seed hashed them before the rule conditions added
-    since existed (`Condition.added`); None when one of those is set."""
-    if not kind.rules_fk or not RULE_FIELDS_ADDED:
-        return None
-    defaults = {n: _plain(_default(m.Rule, n)) for n in RULE_FIELDS_ADDED}
+def _rules_before_added_fields(kind: Kind, current: dict) -> list[list]:
+    """The row's rules as older seeds hashed them, before the newest rule keys
+    existed (`RULE_FIELDS_ADDED`, oldest first): one list per generation, as
+    long as every rule keeps those keys at their defaults."""
+    if not kind.rules_fk:
+        return []
     rules = current["rules"]
-    if any(rule[n] != value for rule in rules for n, value in defaults.items()):
-        return None
-    return [{k: v for k, v in r.items() if k not in defaults} for r in rules]
+    found = []
+    for first in range(len(RULE_FIELDS_ADDED) - 1, -1, -1):
+        newer = RULE_FIELDS_ADDED[first:]
+        defaults = {n: _plain(_default(m.Rule, n)) for n in newer}
+        if any(rule[n] != value for rule in rules for n, value in defaults.items()):
+            break
+        found.append([{k: v for k, v in r.items() if k not in newer} for r in rules])
+    return found
 
 
 def _hash(state: dict) -> str:
@@ -429,6 +440,7 @@ def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
         setattr(obj, name, _resolve(model, key, value) if value else None)
     obj.seed_hash = seed_hash
     obj.full_clean(exclude=["seed_hash"], validate_unique=False)
+    obj._change_reason = CHANGE_REASON
     obj.save()
     for name, (model, key) in kind.m2m.items():
         wanted = state[name]
@@ -443,7 +455,14 @@ def _write(kind: Kind, obj, key_values: dict, state: dict, seed_hash: str):
         obj.rules.all().delete()
         for values in state["rules"]:
             rule = m.Rule(**{kind.rules_fk: obj}, **values)
-            rule.full_clean()
+            try:
+                rule.full_clean()
+            except ValidationError as exc:
+                raise CatalogError(
+                    f"{kind.name} {obj}, rule {values['note']!r}: "
+                    + " ".join(exc.messages)
+                ) from None
+            rule._change_reason = CHANGE_REASON
             rule.save()
     return obj
 

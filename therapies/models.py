@@ -18,14 +18,25 @@ from django.core.validators import (
 )
 from django.db import models
 from django.db.models import F, Q, Subquery
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from .conditions import CONDITION_FIELDS, CONDITIONS, VOCABULARIES, Condition, Match
+from .conditions import (
+    BY_NAME,
+    CONDITION_FIELDS,
+    CONDITIONS,
+    REQUIRED_ON_INDICATIONS,
+    VOCABULARIES,
+    Condition,
+    Match,
+    summarise,
+)
 from .criteria import Criteria
 from .vocabulary import DiseaseCode
 
@@ -42,6 +53,12 @@ class Source(models.Model):
         max_length=40,
         blank=True,
         help_text=_("As the source gives it: 2024, Apr 2024 or 2024-04-05."),
+    )
+    last_reviewed = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last checked the source still says this."),
     )
     seed_hash = models.CharField(max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
@@ -69,6 +86,40 @@ class ReviewedContent(models.Model):
         return timezone.now().date() - self.last_reviewed > REVIEW_INTERVAL
 
 
+class RetirableQuerySet(models.QuerySet):
+    def current(self):
+        """What patients may be shown: records nobody has retired."""
+        return self.filter(retired_on__isnull=True)
+
+
+class Retirable(models.Model):
+    """A record editors retire instead of deleting: it stops showing to
+    patients and keeps its history."""
+
+    retired_on = models.DateField(
+        _("retired on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set a date to stop showing this to patients. Records are retired, "
+            "never deleted, so their history stays."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
+
+
+def catalog_history(*m2m_fields: str) -> HistoricalRecords:
+    """History of a catalog model, its many-to-many fields included, so a
+    revert brings back the sources (or products) a record had."""
+    return HistoricalRecords(m2m_fields=["sources", *m2m_fields])
+
+
 class Disease(ReviewedContent):
     code = models.CharField(
         _("code"), max_length=20, choices=DiseaseCode.choices, unique=True
@@ -76,7 +127,7 @@ class Disease(ReviewedContent):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("plain description"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = catalog_history()
 
     class Meta:
         ordering = ["order", "name"]
@@ -126,7 +177,7 @@ class Regulator(ReviewedContent):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower comes first in lists.")
     )
-    history = HistoricalRecords()
+    history = catalog_history()
 
     class Meta:
         ordering = ["order", "code"]
@@ -157,33 +208,37 @@ class Regulator(ReviewedContent):
             )
 
 
-class TherapyQuerySet(models.QuerySet):
+class TherapyQuerySet(RetirableQuerySet):
     def for_listing(self):
-        return self.prefetch_related(
+        return self.current().prefetch_related(
             models.Prefetch(
                 "indications",
-                queryset=Indication.objects.select_related("disease", "regulator")
+                queryset=Indication.objects.current()
+                .select_related("disease", "regulator")
                 .prefetch_related("rules")
                 .order_by("regulator__order", "regulator_id", "approved_on"),
             )
         )
 
     def for_detail(self):
-        return self.prefetch_related(
+        return self.current().prefetch_related(
             "sources",
             models.Prefetch(
                 "indications",
-                queryset=Indication.objects.select_related("disease", "regulator")
+                queryset=Indication.objects.current()
+                .select_related("disease", "regulator")
                 .prefetch_related("sources", "rules")
                 .order_by(
                     "regulator__order", "regulator_id", "disease__order", "approved_on"
                 ),
             ),
-            models.Prefetch("prices", queryset=Price.objects.order_by("country")),
+            models.Prefetch(
+                "prices", queryset=Price.objects.current().order_by("country")
+            ),
         )
 
 
-class Therapy(ReviewedContent):
+class Therapy(ReviewedContent, Retirable):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     brand_name = models.CharField(_("brand name"), max_length=80)
     generic_name = models.CharField(_("generic name"), max_length=120)
@@ -201,7 +256,7 @@ class Therapy(ReviewedContent):
     )
     side_effects = models.TextField(_("main side effects"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = catalog_history()
 
     objects = TherapyQuerySet.as_manager()
 
@@ -214,7 +269,7 @@ class Therapy(ReviewedContent):
         return f"{self.brand_name} ({self.generic_name})"
 
 
-class Indication(ReviewedContent):
+class Indication(ReviewedContent, Retirable):
     class ApprovalKind(models.TextChoices):
         REGULAR = "regular", _("Regular approval")
         ACCELERATED = "accelerated", _("Accelerated approval")
@@ -250,6 +305,15 @@ class Indication(ReviewedContent):
         choices=ApprovalKind.choices,
         default=ApprovalKind.REGULAR,
     )
+    regular_approval_on = models.DateField(
+        _("became a regular approval on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For an accelerated or conditional approval that the regulator has "
+            "since turned into a regular one."
+        ),
+    )
     wording_confirmed = models.BooleanField(
         _("wording confirmed"),
         default=True,
@@ -258,18 +322,41 @@ class Indication(ReviewedContent):
             "are told to check with their team."
         ),
     )
-    history = HistoricalRecords()
+    history = catalog_history()
+
+    objects = RetirableQuerySet.as_manager()
 
     class Meta:
         ordering = ["therapy__order", "regulator__order", "disease__order"]
         verbose_name = _("indication")
         indexes = [models.Index(fields=["regulator", "disease"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(regular_approval_on__isnull=True)
+                | ~Q(approval_kind="regular"),
+                name="indication_regular_date_only_after_other_kind",
+                violation_error_message=_(
+                    "Only an accelerated or conditional approval can later "
+                    "become a regular one: clear that date, or choose the kind "
+                    "it was first approved as."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(regular_approval_on__isnull=True)
+                | Q(approved_on__isnull=True)
+                | Q(regular_approval_on__gte=F("approved_on")),
+                name="indication_regular_after_approval",
+                violation_error_message=_(
+                    "An approval cannot become regular before it was first granted."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.therapy.brand_name} · {self.disease.name} · {self.regulator_id}"
 
 
-class DiscussionTopic(ReviewedContent):
+class DiscussionTopic(ReviewedContent, Retirable):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(
@@ -293,7 +380,9 @@ class DiscussionTopic(ReviewedContent):
             "patient's answers, whatever its rules say."
         ),
     )
-    history = HistoricalRecords()
+    history = catalog_history()
+
+    objects = RetirableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-priority", "title"]
@@ -303,7 +392,7 @@ class DiscussionTopic(ReviewedContent):
         return self.title
 
 
-class EligibilityQuestion(ReviewedContent):
+class EligibilityQuestion(ReviewedContent, Retirable):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     text = models.CharField(_("question"), max_length=300)
     help_text = models.TextField(_("help text"), blank=True)
@@ -338,7 +427,9 @@ class EligibilityQuestion(ReviewedContent):
         verbose_name=_("topic if not sure"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = catalog_history("diseases")
+
+    objects = RetirableQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -395,12 +486,34 @@ def condition_field(condition: Condition, label) -> models.Field:
 
 def range_ordered(condition: Condition) -> models.CheckConstraint:
     low, high = condition.fields
+    low_label, high_label = condition.labels
     return models.CheckConstraint(
         condition=Q(**{f"{low}__isnull": True})
         | Q(**{f"{high}__isnull": True})
         | Q(**{f"{low}__lte": F(high)}),
         name=f"rule_{condition.name}_range_ordered",
+        violation_error_message=format_lazy(
+            _("The {low} is above the {high}: no patient could meet this rule."),
+            low=low_label,
+            high=high_label,
+        ),
     )
+
+
+@deconstructible
+class OpenConditionsValidator:
+    """Accepts a JSON list of the conditions a rule on an indication must say."""
+
+    def __call__(self, value):
+        allowed = {c.name for c in REQUIRED_ON_INDICATIONS}
+        if not isinstance(value, list) or any(v not in allowed for v in value):
+            raise ValidationError(
+                _("Use a list of these conditions: %(names)s.")
+                % {"names": ", ".join(sorted(allowed))}
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, OpenConditionsValidator)
 
 
 # The Rule's condition fields, one or two per row of the conditions table.
@@ -436,6 +549,18 @@ class Rule(RuleConditions):
         EligibilityQuestion, models.CASCADE, null=True, blank=True, related_name="rules"
     )
     note = models.CharField(_("what this route is"), max_length=200, blank=True)
+    # A rule on an indication says what it requires of each condition the
+    # table marks `required_on_indications`, or that the label sets no limit.
+    no_limit_on = models.JSONField(
+        _("the label sets no limit on"),
+        default=list,
+        blank=True,
+        validators=[OpenConditionsValidator()],
+        help_text=_(
+            "Tick only when the approved label names no such limit: a rule on "
+            "an indication must say both, one way or the other."
+        ),
+    )
     history = HistoricalRecords()
 
     # The conditions, in the order people read them; loader and admin use this.
@@ -464,6 +589,9 @@ class Rule(RuleConditions):
                     )
                 ),
                 name="rule_has_exactly_one_owner",
+                violation_error_message=_(
+                    "A rule belongs to exactly one indication, topic or question."
+                ),
             ),
             *(range_ordered(c) for c in CONDITIONS if c.match is Match.RANGE),
         ]
@@ -478,22 +606,130 @@ class Rule(RuleConditions):
             values["diseases"] = (disease_code,)
         return Criteria.from_values(values)
 
+    @property
+    def on_indication(self) -> bool:
+        # In an inline on a new indication the parent is not saved yet.
+        return self.indication_id is not None or self.indication is not None
 
-class TreatmentCenterQuerySet(models.QuerySet):
+    def summary(self) -> str:
+        """The rule in one line of plain words, for editors."""
+        parts = [summarise(self.criteria())] if not self.criteria().is_empty() else []
+        parts += [
+            _("no limit on %(name)s in the label") % {"name": BY_NAME[n].name_label}
+            for n in self.no_limit_on or ()
+            if n in BY_NAME
+        ]
+        return "; ".join(parts) or _("no conditions")
+
+    def clean(self):
+        super().clean()
+        errors = rule_problems(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+def rule_problems(rule: Rule) -> list:
+    """Why `rule` would mislead patients: it says too little, or nobody could
+    meet it. Empty when it is fine."""
+    criteria = rule.criteria()
+    if criteria.is_empty() and not rule.no_limit_on:
+        return [
+            _(
+                "Set at least one condition: a rule with only a note lets every "
+                "patient through."
+            )
+        ]
+    problems = []
+    if rule.on_indication:
+        problems += unsaid_conditions(rule, criteria)
+    if impossible_status(criteria):
+        problems.append(
+            _(
+                "Newly diagnosed means no treatment yet, so it cannot go with "
+                "a minimum of one or more prior lines."
+            )
+        )
+    if rule.on_indication and criteria.lbcl_subtypes:
+        disease = rule.indication.disease if rule.indication.disease_id else None
+        if disease is not None and disease.code != "lbcl":
+            problems.append(
+                _(
+                    "Kinds of large B-cell lymphoma only apply to an indication "
+                    "for large B-cell lymphoma."
+                )
+            )
+    return problems
+
+
+def unsaid_conditions(rule: Rule, criteria: Criteria) -> list:
+    problems = []
+    for condition in REQUIRED_ON_INDICATIONS:
+        said = condition.is_set(criteria)
+        left_open = condition.name in (rule.no_limit_on or ())
+        if not said and not left_open:
+            problems.append(
+                _(
+                    "Say what this rule requires of %(name)s, or tick that the "
+                    "label sets no limit on it."
+                )
+                % {"name": condition.name_label}
+            )
+        elif said and left_open:
+            problems.append(
+                _(
+                    "This rule limits %(name)s and also says the label sets no "
+                    "limit on it: keep one."
+                )
+                % {"name": condition.name_label}
+            )
+    return problems
+
+
+def impossible_status(criteria: Criteria) -> bool:
+    statuses = set(criteria.relapse_statuses)
+    return (
+        bool(statuses)
+        and statuses <= {"newly_diagnosed"}
+        and (criteria.min_prior_lines or 0) > 0
+    )
+
+
+class TreatmentCenterQuerySet(RetirableQuerySet):
     def for_listing(self):
-        return self.prefetch_related("therapies")
+        return self.current().prefetch_related(
+            models.Prefetch("therapies", queryset=Therapy.objects.current())
+        )
 
     def country_codes(self):
-        return self.order_by("country").values_list("country", flat=True).distinct()
+        return (
+            self.current()
+            .order_by("country")
+            .values_list("country", flat=True)
+            .distinct()
+        )
 
 
-class TreatmentCenter(ReviewedContent):
+def country_in_capitals(model_name: str) -> models.CheckConstraint:
+    """The database keeps one spelling of each country: `us` is not a second
+    United States."""
+    return models.CheckConstraint(
+        condition=Q(country=Upper("country")),
+        name=f"{model_name}_country_in_capitals",
+        violation_error_message=_("Choose the country from the list."),
+    )
+
+
+class TreatmentCenter(ReviewedContent, Retirable):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=120)
-    country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, such as US.")
+    region = models.CharField(
+        _("region or state"),
+        max_length=120,
+        blank=True,
+        help_text=_("The state, province or region, such as California."),
     )
+    country = CountryField(_("country"))
     therapies = models.ManyToManyField(
         Therapy, blank=True, related_name="centers", verbose_name=_("products offered")
     )
@@ -508,7 +744,7 @@ class TreatmentCenter(ReviewedContent):
     trials = models.TextField(_("clinical trials"), blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
-    history = HistoricalRecords()
+    history = catalog_history("therapies")
 
     objects = TreatmentCenterQuerySet.as_manager()
 
@@ -516,12 +752,13 @@ class TreatmentCenter(ReviewedContent):
         ordering = ["country", "name"]
         verbose_name = _("treatment centre")
         indexes = [models.Index(fields=["country"])]
+        constraints = [country_in_capitals("treatmentcenter")]
 
     def __str__(self):
         return f"{self.name}, {self.city}"
 
 
-class Price(ReviewedContent):
+class Price(ReviewedContent, Retirable):
     therapy = models.ForeignKey(
         Therapy,
         models.CASCADE,
@@ -536,7 +773,7 @@ class Price(ReviewedContent):
         blank=True,
         help_text=_("What is priced when it is not one product, such as trials."),
     )
-    country = models.CharField(_("country"), max_length=2)
+    country = CountryField(_("country"))
     low_usd = models.PositiveIntegerField(
         _("low (USD)"), validators=[MinValueValidator(1)]
     )
@@ -545,18 +782,30 @@ class Price(ReviewedContent):
     )
     as_of = models.DateField(_("as of"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = catalog_history()
+
+    objects = RetirableQuerySet.as_manager()
 
     class Meta:
         ordering = ["therapy__order", "country"]
         verbose_name = _("price")
         constraints = [
             models.CheckConstraint(
-                condition=Q(low_usd__lte=F("high_usd")), name="price_low_not_above_high"
+                condition=Q(low_usd__lte=F("high_usd")),
+                name="price_low_not_above_high",
+                violation_error_message=_(
+                    "The low price is above the high price: swap them."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["therapy", "country", "label"], name="price_unique_per_country"
+                fields=["therapy", "country", "label"],
+                name="price_unique_per_country",
+                violation_error_message=_(
+                    "This product already has a price for this country with "
+                    "this label: change that one, or give this one a label."
+                ),
             ),
+            country_in_capitals("price"),
         ]
 
     def __str__(self):
@@ -607,7 +856,7 @@ class EmergencyNumber(ReviewedContent):
         choices=SecondUse.choices,
         blank=True,
     )
-    history = HistoricalRecords()
+    history = catalog_history()
 
     objects = EmergencyNumberQuerySet.as_manager()
 
@@ -619,6 +868,10 @@ class EmergencyNumber(ReviewedContent):
                 condition=Q(second_number="", second_number_use="")
                 | (~Q(second_number="") & ~Q(second_number_use="")),
                 name="emergency_second_number_has_a_use",
+                violation_error_message=_(
+                    "A second number needs a note on when to use it, and that "
+                    "note needs a second number."
+                ),
             ),
         ]
 

@@ -331,7 +331,7 @@ def _therapies(language: str) -> dict[str, TherapyInfo]:
             t.last_reviewed,
             _sources(t),
         )
-        for t in m.Therapy.objects.prefetch_related(_sources_prefetch())
+        for t in m.Therapy.objects.current().prefetch_related(_sources_prefetch())
     }
 
 
@@ -353,7 +353,9 @@ def _indications(
             _rules(i, i.disease.code),
             i.wording_confirmed,
         )
-        for i in m.Indication.objects.select_related("therapy", "disease")
+        for i in m.Indication.objects.current()
+        .filter(therapy__retired_on__isnull=True)
+        .select_related("therapy", "disease")
         .prefetch_related(_sources_prefetch(), _rules_prefetch())
         .order_by("therapy__order", "therapy__slug", "approved_on", "slug")
     )
@@ -372,7 +374,7 @@ def _topics(language: str) -> dict[str, TopicInfo]:
             _rules(t),
             t.when_no_therapy_fits,
         )
-        for t in m.DiscussionTopic.objects.prefetch_related(
+        for t in m.DiscussionTopic.objects.current().prefetch_related(
             _sources_prefetch(), _rules_prefetch()
         )
     }
@@ -392,14 +394,13 @@ def _questions(language: str) -> tuple[QuestionInfo, ...]:
                     ("no", q.topic_if_no),
                     ("unsure", q.topic_if_unsure),
                 )
-                if topic is not None
+                if topic is not None and topic.retired_on is None
             },
             q.last_reviewed,
             _rules(q),
         )
-        for q in m.EligibilityQuestion.objects.select_related(
-            "topic_if_yes", "topic_if_no", "topic_if_unsure"
-        )
+        for q in m.EligibilityQuestion.objects.current()
+        .select_related("topic_if_yes", "topic_if_no", "topic_if_unsure")
         .prefetch_related("diseases", _rules_prefetch())
         .order_by("order", "slug")
     )
@@ -411,7 +412,7 @@ def _centers() -> tuple[CenterInfo, ...]:
             c.slug,
             c.name,
             c.city,
-            c.country,
+            c.country.code,
             tuple(sorted(t.slug for t in c.therapies.all())),
             c.products_verified,
             c.accepts_international,
@@ -419,9 +420,9 @@ def _centers() -> tuple[CenterInfo, ...]:
             c.contact,
             c.website,
         )
-        for c in m.TreatmentCenter.objects.prefetch_related("therapies").order_by(
-            "country", "name"
-        )
+        for c in m.TreatmentCenter.objects.current()
+        .prefetch_related(Prefetch("therapies", queryset=m.Therapy.objects.current()))
+        .order_by("country", "name")
     )
 
 
@@ -433,14 +434,16 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
             if p.therapy_id
             else translated_text(p, "label", language),
             translated_text(p, "label", language),
-            p.country,
+            p.country.code,
             p.low_usd,
             p.high_usd,
             p.as_of,
             translated_text(p, "note", language),
             _sources(p),
         )
-        for p in m.Price.objects.select_related("therapy")
+        for p in m.Price.objects.current()
+        .exclude(therapy__retired_on__isnull=False)
+        .select_related("therapy")
         .prefetch_related(_sources_prefetch())
         .order_by("therapy__order", "country")
     )

@@ -251,7 +251,7 @@ def center_list(request):
     form = CenterFilterForm(
         request.GET or None,
         country_codes=TreatmentCenter.objects.country_codes(),
-        products=Therapy.objects.only("slug", "brand_name"),
+        products=Therapy.objects.current().only("slug", "brand_name"),
     )
     centers = TreatmentCenter.objects.for_listing()
     # A bad value (an old link, a hand-edited URL) drops that filter only:
@@ -263,7 +263,9 @@ def center_list(request):
     if wanted.get("country"):
         centers = centers.filter(country=wanted["country"])
     if wanted.get("product"):
-        centers = centers.filter(therapies__slug=wanted["product"])
+        centers = centers.filter(
+            therapies__slug=wanted["product"], therapies__retired_on__isnull=True
+        )
     return render(
         request,
         "therapies/center_list.html",

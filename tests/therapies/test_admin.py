@@ -70,6 +70,7 @@ def _topic_form(topic, **changes) -> dict:
         "question_en": topic.question,
         "priority": topic.priority,
         "last_reviewed": topic.last_reviewed.isoformat(),
+        "change_reason": "Clearer wording",
         "rules-TOTAL_FORMS": "0",
         "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0",
@@ -211,29 +212,50 @@ def test_a_code_outside_the_vocabulary_is_refused(editor_client):
     assert not topic.rules.exists()
 
 
-def test_deleting_content_bumps_the_catalog_version(editor_client):
+def test_an_editor_cannot_delete_content(editor_client):
+    price = PriceFactory()
+    response = editor_client.post(_url(Price, "delete", price.pk), {"post": "yes"})
+    assert response.status_code == 403
+    assert Price.objects.filter(pk=price.pk).exists()
+
+
+def test_a_superuser_deleting_content_bumps_the_catalog_version(client, catalog):
+    sign_in_verified(
+        client, UserFactory(is_staff=True, is_superuser=True), backend=BACKEND
+    )
     price = PriceFactory()
     before = CatalogVersion.current()[0]
-    response = editor_client.post(_url(Price, "delete", price.pk), {"post": "yes"})
+    response = client.post(_url(Price, "delete", price.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not Price.objects.filter(pk=price.pk).exists()
+    assert price.history.filter(history_type="-").exists()
     assert CatalogVersion.current()[0] > before
 
 
-def test_bulk_deleting_content_bumps_the_catalog_version(editor_client):
+def test_retiring_topics_from_the_list_hides_them_from_patients(editor_client):
     topics = DiscussionTopicFactory.create_batch(2)
     before = CatalogVersion.current()[0]
     response = editor_client.post(
         _url(DiscussionTopic, "changelist"),
-        {
-            "action": "delete_selected",
-            "_selected_action": [t.pk for t in topics],
-            "post": "yes",
-        },
+        {"action": "retire", "_selected_action": [t.pk for t in topics]},
     )
     assert response.status_code == 302
-    assert not DiscussionTopic.objects.filter(pk__in=[t.pk for t in topics]).exists()
+    assert (
+        DiscussionTopic.objects.filter(
+            pk__in=[t.pk for t in topics], retired_on__isnull=False
+        ).count()
+        == 2
+    )
     assert CatalogVersion.current()[0] > before
+    from therapies.snapshot import get_catalog
+
+    assert not {t.slug for t in topics} & set(get_catalog().topics)
+
+
+def test_the_delete_action_is_not_offered_to_editors(editor_client):
+    html = editor_client.get(_url(DiscussionTopic, "changelist")).content.decode()
+    assert 'value="delete_selected"' not in html
+    assert 'value="retire"' in html
 
 
 @pytest.mark.parametrize(
@@ -283,6 +305,7 @@ def test_an_editor_can_change_an_emergency_number_and_it_is_kept_in_history(
             "second_number_use": "mobile",
             "sources": list(number.sources.values_list("pk", flat=True)),
             "last_reviewed": "2026-12-05",
+            "change_reason": "Checked with the ministry",
         },
     )
     assert response.status_code == 302

@@ -204,14 +204,15 @@ def test_a_staff_edit_to_an_emergency_number_is_kept(db):
 
 def _as_seeded_before_the_subtype_condition_existed(slug: str) -> None:
     """The topic as the release before lymphoma subtypes left it: its rules
-    hashed without the `lbcl_subtypes` key."""
+    hashed without the `lbcl_subtypes` key (nor `no_limit_on`, added later)."""
     from therapies.loader import KINDS, _hash, _row_state
 
     kind = next(k for k in KINDS if k.name == "topic")
     topic = m.DiscussionTopic.objects.get(slug=slug)
     old = _row_state(kind, topic)
     old["rules"] = [
-        {k: v for k, v in rule.items() if k != "lbcl_subtypes"} for rule in old["rules"]
+        {k: v for k, v in rule.items() if k not in ("lbcl_subtypes", "no_limit_on")}
+        for rule in old["rules"]
     ]
     topic.seed_hash = _hash(old)
     topic.save()

@@ -1,0 +1,63 @@
+"""An editor in the admin: a note-only rule is refused in words, the review due
+page lists what to check. Screenshots go to $SCREENSHOT_DIR when it is set."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP
+from tests.factories import AuthenticatorAppFactory, CatalogEditorFactory, app_code
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+def look(page, name):
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def sign_in(page, site):
+    app = AuthenticatorAppFactory(
+        user=CatalogEditorFactory(username="editor", password=PASSWORD)
+    )
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Username:").fill("editor")
+    page.get_by_label("Password:").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(app_code(app))
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_an_editor_is_told_why_a_note_only_rule_is_refused(page, site):
+    sign_in(page, site)
+    look(page, "admin-index")
+    page.goto(f"{site}/admin/therapies/indication/")
+    look(page, "indication-list")
+    page.get_by_role("link", name="Abecma").first.click()
+    look(page, "indication-change")
+    page.locator(".add-row a").click()
+    page.locator("input[name$='-note']:not([name*='__prefix__'])").last.fill(
+        "to fill in"
+    )
+    page.get_by_label("Reason for change:").fill("Trying a note-only rule")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("#content")).to_contain_text(
+        "a rule with only a note lets every patient through"
+    )
+    look(page, "indication-refused")
+
+    page.goto(f"{site}/admin/therapies/treatmentcenter/")
+    look(page, "centre-list")
+    page.goto(f"{site}/admin/therapies/treatmentcenter/add/")
+    look(page, "centre-add")
+    page.goto(f"{site}/admin/therapies/review-due/")
+    expect(page.locator("#overdue")).to_be_visible()
+    look(page, "review-due")
