@@ -247,7 +247,10 @@ def report_load(ctx: Context, logs, witness, server_log: str, report: Report) ->
         f"contacted: {sum(bool(log.contact_acked) for log in everyone)}; abandoned "
         f"on purpose: {sum(bool(log.plan.abandon_after) for log in logs)}; urgent: "
         f"{sum(urgent(log) for log in everyone)}; in Spanish: "
-        f"{sum(log.plan.lang == 'es' for log in everyone)}",
+        f"{sum(log.plan.lang == 'es' for log in everyone)}; started on server A: "
+        f"{sum(log.plan.n % 2 == 0 for log in everyone)}, on B: "
+        f"{sum(log.plan.n % 2 == 1 for log in everyone)} (each resumed on the "
+        "other server, but the restart witness)",
         order=1,
     )
     gave_up = [log for log in everyone if log.gave_up]

@@ -38,6 +38,7 @@ FLOOD_STARTS = 200
 FLOOD_THREADS = 4
 FLOOD_ADDRESS = "203.0.113.66"
 OTHER_ADDRESS = "203.0.113.77"
+ALONE_ADDRESS = "203.0.113.88"
 EDIT_MARK = " (edited by the soak)"
 
 
@@ -167,6 +168,10 @@ def check_flood(ctx: Context, limit: int, report: Report) -> None:
     outcomes, seconds = _flood(ctx)
     thread.join(timeout=120)
     log = finished[0] if finished else None
+    # The same intake from a third address with no flood: the time to compare.
+    alone = Patient(
+        ctx, Plan(n=1, think=(0.0, 0.0), address=ALONE_ADDRESS), random.Random(1)
+    ).run()
 
     accepted = sum(n for (_s, status), n in outcomes.items() if status == 302)
     refused = sum(n for (_s, status), n in outcomes.items() if status == 429)
@@ -192,9 +197,11 @@ def check_flood(ctx: Context, limit: int, report: Report) -> None:
         return
     took = log.finished_at - log.started_at
     report.figure(
-        f"meanwhile another address went through the whole intake "
+        f"meanwhile another address went through the whole intake on server B "
         f"({len(log.acked)} steps, no pauses) in {took:.2f}s: "
-        f"{'reached its results' if log.reached_results else log.gave_up}",
+        f"{'reached its results' if log.reached_results else log.gave_up}; "
+        f"the same intake after the flood, alone: "
+        f"{alone.finished_at - alone.started_at:.2f}s",
         order=7,
     )
     report.check(
