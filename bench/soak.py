@@ -1,26 +1,38 @@
-"""`make soak`: nothing a patient was told is saved is lost, under load and faults.
+"""`make soak`: nothing a patient was told is saved is lost, under load and
+faults, with two app servers.
 
 What it does, in under 10 minutes on loopback only, and stopping by itself:
 
 1. Makes its own PostgreSQL cluster ("soak", port 5433) if missing, starts it,
    creates a fresh database, migrates, loads the catalog, adds two
-   coordinators and collects the static files into a temporary folder.
-2. Starts gunicorn with the production settings (DEBUG off, random
-   SECRET_KEY, HTTPS redirect off by its variable since loopback has no TLS),
-   and the task worker that sends the emails (restarted when it exits).
+   coordinators and a catalog editor, and collects the static files into a
+   temporary folder. Checks that Redis answers at REDIS_URL
+   (redis://127.0.0.1:6379/0 unless set).
+2. Starts two gunicorn servers (A and B, on two loopback ports) with the
+   production settings (DEBUG off, one random SECRET_KEY, HTTPS redirect off
+   by its variable since loopback has no TLS), the same database and Redis as
+   the shared cache (rate limits, queue counts), and the task worker that
+   sends the emails (restarted when it exits). The rate limits are on, as in
+   production: each simulated patient has its own address, passed by the
+   trusted proxy on 127.0.0.1 (TRUSTED_PROXIES) in X-Forwarded-For.
 3. Runs simulated patients through the whole intake with real form POSTs and
-   CSRF tokens while two coordinators work the queue and make deliberately
-   conflicting status changes. Meanwhile it restarts PostgreSQL, kills a
-   gunicorn worker with SIGKILL, restarts gunicorn, and takes mail down for
-   the first SOAK_MAIL_OUTAGE seconds (45): urgent alerts are retried by the
-   task worker and must each go out exactly once after mail returns.
-4. Checks the database against what every client was told, prints the
-   figures, tests a pg_dump / pg_restore round trip, stops the cluster, and
-   exits non-zero if any check failed.
+   CSRF tokens, spread over both servers (a patient who resumes by the
+   private link reaches the other one), while two coordinators (one on each
+   server) work the queue and make deliberately conflicting status changes
+   across the servers. Meanwhile it restarts PostgreSQL, kills a worker of
+   server A with SIGKILL, restarts server A, and takes mail down for the
+   first SOAK_MAIL_OUTAGE seconds (45): urgent alerts are retried by the task
+   worker and must each go out exactly once after mail returns.
+4. Checks the database against what every client was told, then what the two
+   servers share (soak_servers.py): a catalog change made through A is seen
+   by B on its next request; a flood of 200 intake starts from one address,
+   split over both, gets exactly the limit through while another address
+   finishes an intake. Prints the figures, tests a pg_dump / pg_restore round
+   trip, stops the cluster, and exits non-zero if any check failed.
 
 Environment: SOAK_PATIENTS (80), SOAK_SEED, SOAK_PG_PORT (5433),
-SOAK_PG_VERSION (newest installed), SOAK_WORKERS (3), SOAK_KEEP=1 keeps the
-temporary folder (logs, dump).
+SOAK_PG_VERSION (newest installed), SOAK_WORKERS (2 per server), REDIS_URL,
+SOAK_KEEP=1 keeps the temporary folder (logs, dump).
 """
 
 from __future__ import annotations
@@ -58,6 +70,7 @@ from soak_faults import (
 from soak_http import CONN_ERROR, Client, Recorder
 from soak_infra import CLUSTER, HOST, Cluster, Gunicorn, free_port
 from soak_patients import Patient, Plan, make_plan
+from soak_servers import check_catalog_change, check_flood, redis_check, redis_forget
 from soak_worker import MailOutage, TaskWorker, check_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +82,9 @@ POOL = 16
 LAUNCH_EVERY = 0.8  # seconds between two patients' arrivals
 COORDINATORS = 2
 MAIL_OUTAGE = float(os.environ.get("SOAK_MAIL_OUTAGE", "45"))  # seconds from the start
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+STARTS_PER_HOUR = 20  # the soak's RATE_LIMIT_STARTS_PER_HOUR (the default)
+EDITOR = "soak-editor"
 ALLOWED_STATUSES = {200, 302, 409, 503, CONN_ERROR}
 BACKUP_TABLES = (
     "intake_submission",
@@ -92,6 +108,12 @@ for name in os.environ["SOAK_COORDINATORS"].split(","):
     device = StaticDevice.objects.create(user=user, name="Recovery codes")
     for code in os.environ["SOAK_RECOVERY_CODES"].split(","):
         device.token_set.create(token=code)
+editor = get_user_model().objects.create_superuser(
+    os.environ["SOAK_EDITOR"], email="editor@example.org",
+    password=os.environ["SOAK_PASSWORD"],
+)
+device = StaticDevice.objects.create(user=editor, name="Recovery codes")
+device.token_set.create(token=os.environ["SOAK_RECOVERY_CODES"].split(",")[0])
 """
 
 
@@ -108,7 +130,7 @@ def manage(env: dict, *args: str) -> None:
         raise SystemExit(f"manage.py {' '.join(args)} failed")
 
 
-def production_env(cluster: Cluster, workdir: Path) -> dict:
+def production_env(cluster: Cluster, workdir: Path, cache_prefix: str) -> dict:
     env = dict(os.environ)
     env.update(
         {
@@ -125,12 +147,22 @@ def production_env(cluster: Cluster, workdir: Path) -> dict:
             "EMAIL_BACKEND": "soak_worker.OutageEmailBackend",
             "SOAK_MAIL_DOWN_FILE": str(workdir / "mail-down"),
             "LOG_LEVEL": "INFO",
-            # Every simulated patient comes from 127.0.0.1 and sends the
-            # contact form as soon as it is read: limits and traps would stop
-            # them (they are tested in tests/intake/).
-            "RATE_LIMIT_STARTS_PER_HOUR": "0",
-            "RATE_LIMIT_CONTACTS_PER_HOUR": "0",
-            "RATE_LIMIT_LINK_EMAILS_PER_HOUR": "0",
+            # One editor edits and publishes (a one-person deployment).
+            "CATALOG_ALLOW_PUBLISHING_OWN_EDITS": "True",
+            # The shared cache of both servers, under keys of this run's own.
+            "REDIS_URL": REDIS_URL,
+            "SOAK_CACHE_PREFIX": cache_prefix,
+            # The soak's clients stand behind a proxy on 127.0.0.1, which
+            # passes each patient's own address: the rate limits stay on.
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "RATE_LIMIT_STARTS_PER_HOUR": str(STARTS_PER_HOUR),
+            # Every try counts, and a soak patient retries a 503 up to ten
+            # times in a few seconds while the database is down: more than a
+            # person pressing reload, and more than the default 5 contact
+            # requests an hour allow.
+            "RATE_LIMIT_CONTACTS_PER_HOUR": "30",
+            # Simulated patients send the contact form as soon as it is read:
+            # the minimum fill time would stop them (tested in tests/intake/).
             "CONTACT_MIN_FILL_SECONDS": "0",
         }
     )
@@ -139,7 +171,8 @@ def production_env(cluster: Cluster, workdir: Path) -> dict:
     return env
 
 
-def run_load(ctx: Context, cluster, server, coordinators, seed: int):
+def run_load(ctx: Context, cluster, server: Gunicorn, coordinators, seed: int):
+    """The load, and the faults on server A (`server`); B keeps serving."""
     threads = [
         threading.Thread(target=probe_app, args=(ctx,)),
         threading.Thread(target=probe_database, args=(ctx, cluster)),
@@ -216,7 +249,10 @@ def report_load(ctx: Context, logs, witness, server_log: str, report: Report) ->
         f"contacted: {sum(bool(log.contact_acked) for log in everyone)}; abandoned "
         f"on purpose: {sum(bool(log.plan.abandon_after) for log in logs)}; urgent: "
         f"{sum(urgent(log) for log in everyone)}; in Spanish: "
-        f"{sum(log.plan.lang == 'es' for log in everyone)}",
+        f"{sum(log.plan.lang == 'es' for log in everyone)}; started on server A: "
+        f"{sum(log.plan.n % 2 == 0 for log in everyone)}, on B: "
+        f"{sum(log.plan.n % 2 == 1 for log in everyone)} (each resumed on the "
+        "other server, but the restart witness)",
         order=1,
     )
     gave_up = [log for log in everyone if log.gave_up]
@@ -355,14 +391,15 @@ def main() -> int:
     seed = int(os.environ.get("SOAK_SEED", str(random.randrange(10**6))))
     workdir = Path(tempfile.mkdtemp(prefix="navigator-soak-"))
     cluster = Cluster(int(os.environ.get("SOAK_PG_PORT", "5433")))
-    server: Gunicorn | None = None
+    servers: list[Gunicorn] = []
     worker: TaskWorker | None = None
+    cache_prefix = f"navigator-soak-{secrets.token_hex(4)}"
 
     def give_up():
         say(f"soak: over its {TIME_LIMIT}s limit; stopping")
         if worker:
             worker.stop()
-        if server:
+        for server in servers:
             server.stop(timeout=5)
         cluster.stop()
         os._exit(3)
@@ -377,9 +414,12 @@ def main() -> int:
         say(
             f"soak: PostgreSQL {cluster.version} cluster '{CLUSTER}', port {cluster.port}"
         )
+        say(
+            f"soak: Redis {redis_check(REDIS_URL)} at {REDIS_URL}, keys {cache_prefix}:*"
+        )
         cluster.ensure()
         cluster.recreate_database(DATABASE)
-        env = production_env(cluster, workdir)
+        env = production_env(cluster, workdir, cache_prefix)
         say("soak: migrate, load_catalog, coordinators, collectstatic")
         manage(env, "migrate", "--noinput")
         manage(env, "load_catalog")
@@ -393,6 +433,7 @@ def main() -> int:
                 "SOAK_COORDINATORS": ",".join(usernames),
                 "SOAK_PASSWORD": password,
                 "SOAK_RECOVERY_CODES": ",".join(recovery_codes),
+                "SOAK_EDITOR": EDITOR,
             },
             "shell",
             "-c",
@@ -400,49 +441,74 @@ def main() -> int:
         )
         manage(env, "collectstatic", "--noinput")
 
-        port = free_port()
-        server = Gunicorn(root=ROOT, env=env, port=port, workdir=workdir)
-        server.start()
-        server.wait_workers()
+        for name in "AB":
+            server = Gunicorn(
+                root=ROOT, env=env, port=free_port(), workdir=workdir, name=name
+            )
+            server.start()
+            servers.append(server)
+        for server in servers:
+            server.wait_workers()
         worker = TaskWorker(root=ROOT, env=env, workdir=workdir)
         worker.start()
         recorder = Recorder(time.monotonic())
-        ctx = Context(port, recorder)
-        warm = Client(HOST, port, recorder, "probe")
-        if warm.get("/start/", deadline=30).status != 200:
-            raise SystemExit(f"gunicorn does not serve /start/; see {server.log_path}")
+        ports = tuple(server.port for server in servers)
+        ctx = Context(ports[0], recorder, ports=ports)
+        for server in servers:
+            warm = Client(HOST, server.port, recorder, "probe")
+            if warm.get("/start/", deadline=30).status != 200:
+                raise SystemExit(
+                    f"gunicorn does not serve /start/; see {server.log_path}"
+                )
         say(
-            f"soak: gunicorn on {HOST}:{port} ({server.workers} gthread workers), "
+            "soak: gunicorn "
+            + " and ".join(f"{s.name} on {HOST}:{s.port}" for s in servers)
+            + f" ({servers[0].workers} gthread workers each), "
             f"{PATIENTS} patients over ~{PATIENTS * LAUNCH_EVERY:.0f}s, pool {POOL}"
         )
         clog = CoordinatorLog()
+        # One of each coordinator's two browsers on each server.
         coordinators = [
-            Coordinator(ctx, name, password, clog) for name in usernames + usernames
+            Coordinator(ctx, name, password, clog, server=i)
+            for i, name in enumerate(usernames + usernames)
         ]
         for i, coordinator in enumerate(coordinators):
             coordinator.login(recovery_codes[i // len(usernames)])
+        editor = Coordinator(ctx, EDITOR, password, CoordinatorLog(), server=0)
+        editor.login(recovery_codes[0], home="/admin/")
         recorder.t0 = time.monotonic()
         MailOutage(workdir / "mail-down", MAIL_OUTAGE).start()
-        logs, witness = run_load(ctx, cluster, server, coordinators, seed)
+        logs, witness = run_load(ctx, cluster, servers[0], coordinators, seed)
         say(f"soak: load done at {recorder.now():.1f}s; checking")
 
-        with (workdir / "requests.tsv").open("w") as out:
-            for e in recorder.events:
-                out.write(f"{e.at:.3f}\t{e.who}\t{e.method}\t{e.route}\t{e.status}\n")
-        told = report_load(ctx, logs, witness, server.log_text(), report)
+        server_log = "".join(server.log_text() for server in servers)
+        told = report_load(ctx, logs, witness, server_log, report)
         with cluster.connect(DATABASE) as conn:
             check_alerts(conn, worker, told, COORDINATORS, report)
             check_patients(conn, [*logs, witness], report)
             check_coordinators(conn, clog, usernames, report)
-        check_conflicts(clog, report)
+            check_conflicts(clog, report)
+            say(f"soak: two servers: catalog change and flood at {recorder.now():.1f}s")
+            shown = [log for log in logs if log.reached_results]
+            english = [log.token for log in shown if not log.plan.lang]
+            check_catalog_change(ctx, editor, conn, english, report)
+        check_flood(ctx, STARTS_PER_HOUR, report)
+        with (workdir / "requests.tsv").open("w") as out:
+            for e in recorder.events:
+                out.write(f"{e.at:.3f}\t{e.who}\t{e.method}\t{e.route}\t{e.status}\n")
         backup_and_restore(cluster, workdir, report)
     finally:
         if worker:
             worker.stop()
-        if server:
+        for server in servers:
             server.stop()
         cluster.stop()
         watchdog.cancel()
+        try:
+            forgot = redis_forget(REDIS_URL, cache_prefix)
+            say(f"soak: removed the run's {forgot} keys from Redis")
+        except Exception as error:  # Redis gone at the end: say so, go on
+            say(f"soak: could not remove the run's Redis keys: {error}")
 
     say("\n== Soak figures")
     for line in report.lines():

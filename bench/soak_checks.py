@@ -36,7 +36,10 @@ class Report:
 
 
 def _normalised(answers: dict) -> dict:
-    data = dict(answers or {})
+    """The answers with every key: a key left out is its "not asked" default."""
+    from soak_patients import DEFAULT_ANSWERS
+
+    data = {**DEFAULT_ANSWERS, **(answers or {})}
     for key in LIST_ANSWERS:
         if isinstance(data.get(key), list):
             data[key] = sorted(data[key])

@@ -59,18 +59,22 @@ class CoordinatorLog:
 
 
 class Coordinator:
-    def __init__(self, ctx, username: str, password: str, log: CoordinatorLog):
+    def __init__(
+        self, ctx, username: str, password: str, log: CoordinatorLog, server: int = 0
+    ):
         self.ctx = ctx
         self.username = username
         self.password = password
         self.log = log
-        self.client = Client(ctx.host, ctx.port, ctx.recorder, "coordinator")
+        self.client = Client(
+            ctx.host, ctx.port_for(server), ctx.recorder, "coordinator"
+        )
 
-    def login(self, recovery_code: str) -> None:
+    def login(self, recovery_code: str, home: str = "/review/") -> None:
         """Password, then the second factor (a recovery code: one per sign-in,
         where an app's code can serve only one sign-in per 30 seconds)."""
         self._password()
-        page = self.client.get("/accounts/second-factor/?next=/review/")
+        page = self.client.get(f"/accounts/second-factor/?next={home}")
         form = next(
             f for f in forms_of(page.body) if "second-factor" in (f.action or "")
         )
@@ -79,7 +83,7 @@ class Coordinator:
             {
                 "csrfmiddlewaretoken": form.hidden()["csrfmiddlewaretoken"],
                 "code": recovery_code,
-                "next": "/review/",
+                "next": home,
             },
         )
         if response.status != 302 or "/accounts/login/" in (response.location or ""):
@@ -100,7 +104,7 @@ class Coordinator:
                 "next": "",
             },
         )
-        if response.status != 302 or response.location != "/review/":
+        if response.status != 302 or "/accounts/login/" in (response.location or ""):
             raise SystemExit(
                 f"{self.username} could not sign in: {response.status} "
                 f"{response.location}"

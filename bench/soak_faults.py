@@ -29,14 +29,20 @@ FAULT_GRACE = 10.0  # seconds after a fault in which 503s and cut-offs are fine
 
 @dataclass
 class Context:
-    port: int
+    port: int  # server A's: the faults and the probe are its
     recorder: Recorder
     host: str = HOST
+    ports: tuple[int, ...] = ()  # every app server's, A first
     faults: dict[str, float] = field(default_factory=dict)
     probes: list[tuple[float, int | None]] = field(default_factory=list)
     db_polls: list[tuple[float, bool]] = field(default_factory=list)
     gunicorn_restarted: threading.Event = field(default_factory=threading.Event)
     stop: threading.Event = field(default_factory=threading.Event)
+
+    def port_for(self, n: int) -> int:
+        """Clients spread over the app servers by number: 0 is server A."""
+        ports = self.ports or (self.port,)
+        return ports[n % len(ports)]
 
     def sleep_until(self, t: float) -> None:
         delay = t - self.recorder.now()

@@ -114,19 +114,27 @@ class Recorder:
 
 
 class Client:
-    """One browser: its own cookies, no automatic redirects."""
+    """One browser: its own cookies, no automatic redirects.
 
-    def __init__(self, host: str, port: int, recorder: Recorder, who: str):
+    `address`: the client's own address, as the trusted proxy on 127.0.0.1
+    would pass it in X-Forwarded-For (the soak's TRUSTED_PROXIES), so each
+    simulated patient has its own rate limits; none: the client is 127.0.0.1.
+    """
+
+    def __init__(
+        self, host: str, port: int, recorder: Recorder, who: str, address: str = ""
+    ):
         self.host = host
         self.port = port
         self.recorder = recorder
         self.who = who
+        self.address = address
         self.cookies: dict[str, str] = {}
         self.lock = threading.Lock()
 
     def clone(self) -> Client:
         """A second tab of the same browser (same cookies at this moment)."""
-        other = Client(self.host, self.port, self.recorder, self.who)
+        other = Client(self.host, self.port, self.recorder, self.who, self.address)
         with self.lock:
             other.cookies = dict(self.cookies)
         return other
@@ -154,6 +162,8 @@ class Client:
 
     def _once(self, method: str, path: str, data: dict | None) -> Response:
         headers = {"Host": f"{self.host}:{self.port}", "Connection": "close"}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         with self.lock:
             if self.cookies:
                 headers["Cookie"] = "; ".join(
@@ -211,6 +221,29 @@ class Form:
     inputs: list[dict] = field(default_factory=list)
     selects: dict[str, list[str]] = field(default_factory=dict)
     textareas: list[str] = field(default_factory=list)
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # textarea contents
+    multiple: set[str] = field(default_factory=set)  # <select multiple> names
+
+    def submission(self) -> list[tuple[str, str]]:
+        """What a browser sends for the form as shown (no submit button)."""
+        data = []
+        for i in self.inputs:
+            name, kind = i.get("name"), i.get("type", "text").lower()
+            if not name or kind in ("submit", "button", "image", "reset", "file"):
+                continue
+            if kind in ("checkbox", "radio"):
+                if "checked" in i:
+                    data.append((name, i.get("value", "on")))
+                continue
+            data.append((name, i.get("value", "")))
+        for name, options in self.selects.items():
+            chosen = self.selected.get(name, [])
+            if name not in self.multiple:
+                chosen = chosen[-1:] or options[:1]
+            data += [(name, value) for value in chosen]
+        data += [(name, self.texts.get(name, "")) for name in self.textareas]
+        return data
 
     def hidden(self) -> dict[str, str]:
         return {
@@ -241,6 +274,7 @@ class _FormParser(HTMLParser):
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: str | None = None
+        self._textarea: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -256,16 +290,33 @@ class _FormParser(HTMLParser):
             self._select = a.get("name")
             if self._select:
                 self._form.selects[self._select] = []
+                if "multiple" in a:
+                    self._form.multiple.add(self._select)
         elif tag == "option" and self._select:
             self._form.selects[self._select].append(a.get("value", ""))
+            if "selected" in a:
+                self._form.selected.setdefault(self._select, []).append(
+                    a.get("value", "")
+                )
         elif tag == "textarea" and a.get("name"):
             self._form.textareas.append(a["name"])
+            self._textarea = a["name"]
+            self._form.texts[a["name"]] = ""
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form.texts[self._textarea] += data
 
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
         elif tag == "select":
             self._select = None
+        elif tag == "textarea" and self._textarea and self._form:
+            # Browsers drop the newline that follows <textarea>.
+            text = self._form.texts[self._textarea]
+            self._form.texts[self._textarea] = text.removeprefix("\n")
+            self._textarea = None
 
 
 def forms_of(html: str) -> list[Form]:

@@ -266,14 +266,18 @@ def _established_inodes(port: int) -> set[str]:
 class Gunicorn:
     """gunicorn serving navigator.wsgi with the production settings."""
 
-    def __init__(self, *, root: Path, env: dict, port: int, workdir: Path):
+    def __init__(
+        self, *, root: Path, env: dict, port: int, workdir: Path, name: str = "A"
+    ):
         self.root = root
         self.env = env
         self.port = port
         self.workdir = workdir
-        self.log_path = workdir / "gunicorn.log"
+        self.name = name
+        self.log_path = workdir / f"gunicorn-{name}.log"
         self.process: subprocess.Popen | None = None
-        self.workers = int(os.environ.get("SOAK_WORKERS", "3"))
+        # Per server: two servers share the machine's two cores.
+        self.workers = int(os.environ.get("SOAK_WORKERS", "2"))
 
     def start(self) -> None:
         gunicorn = self.root / ".venv" / "bin" / "gunicorn"

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 
 from soak_http import Client, page_form
 
-# The contract's defaults for answers that were never asked.
+# The contract's defaults for answers that were never asked. The stored
+# answers leave out some of these (soak_checks fills them in on both sides).
 DEFAULT_ANSWERS = {
     "disease": "unsure",
+    "lbcl_subtype": "",
     "age": None,
     "prior_lines": 0,
     "relapse_status": "unsure",
@@ -37,6 +39,9 @@ DEFAULT_ANSWERS = {
     "eligibility": {},
 }
 DISEASES = ["lbcl"] * 4 + ["mm"] * 3 + ["b_all", "fl", "mcl", "cll", "mzl", "solid"]
+# Where things stand after treatment: a contradiction with "no lines yet",
+# which the history page asks the patient to fix (intake/forms.py).
+AFTER_TREATMENT = {"refractory", "early_relapse", "late_relapse"}
 COUNTRIES = ["US", "US", "US", "CN", "IN", "SG", "KR", "AU", "IL", "DE", "GB", "ES"]
 STEP_PATH = re.compile(
     r"^(?P<prefix>/(?:es|zh-hans))?/i/(?P<token>[A-Za-z0-9_-]+)/(?P<slug>[a-z-]+)/$"
@@ -56,6 +61,12 @@ class Plan:
     think: tuple[float, float] = (0.3, 1.2)
     pause_after: str | None = None  # wait for pause_event there, then resume
     pause_event: threading.Event | None = None
+    address: str = ""  # the client's address (X-Forwarded-For); default by n
+
+    @property
+    def client_address(self) -> str:
+        """Each patient its own address, so the rate limits stay on."""
+        return self.address or f"10.7.{self.n // 250}.{self.n % 250 + 1}"
 
 
 @dataclass
@@ -121,11 +132,18 @@ class Patient:
         self.plan = plan
         self.rng = rng
         self.log = PatientLog(plan)
+        self.server = plan.n  # which app server (ctx.port_for)
         self.client = self._new_client()
         self.prefix = f"/{plan.lang}" if plan.lang else ""
 
     def _new_client(self) -> Client:
-        return Client(self.ctx.host, self.ctx.port, self.ctx.recorder, "patient")
+        return Client(
+            self.ctx.host,
+            self.ctx.port_for(self.server),
+            self.ctx.recorder,
+            "patient",
+            self.plan.client_address,
+        )
 
     def _think(self) -> None:
         time.sleep(self.rng.uniform(*self.plan.think))
@@ -178,7 +196,11 @@ class Patient:
         self._review(path, page)
 
     def _resume(self, expected_location: str) -> None:
-        """A fresh browser opens the private link: it lands where we left off."""
+        """A fresh browser opens the private link: it lands where we left off.
+        It reaches the other app server, unless the patient waits for a
+        restart of its own (the witness stays on server A)."""
+        if not self.plan.pause_event:
+            self.server += 1
         self.client = self._new_client()
         link = f"{self.prefix}/i/{self.log.token}/"
         response = self._expect(self.client.get(link), (302,), "resume link")
@@ -220,33 +242,52 @@ class Patient:
             return {"recent_infusion": "no"}
         if slug == "disease":
             offered = radios["disease"]
-            return {"disease": pick([d for d in DISEASES if d in offered])}
+            disease = pick([d for d in DISEASES if d in offered])
+            if disease == "lbcl" and "lbcl_subtype" in radios:
+                return {
+                    "disease": disease,
+                    "lbcl_subtype": pick(radios["lbcl_subtype"]),
+                }
+            return {"disease": disease}
+        if slug == "history":
+            return self._history(form, radios, checks)
         if slug == "about":
             countries = [c for c in COUNTRIES if c in form.selects["country"]]
             return {"age": str(self.rng.randint(8, 84)), "country": pick(countries)}
-        if slug == "history":
-            lines = pick([0, 1, 1, 2, 2, 3, 4, 5])
-            values = {
-                "prior_lines": str(lines),
-                "relapse_status": pick(radios["relapse_status"]),
-            }
-            if lines > 0:
-                offered = [t for t in checks["prior_therapies"] if t != "car_t"]
-                chosen = self.rng.sample(
-                    offered, self.rng.randint(1, min(3, len(offered)))
-                )
-                if "car_t" in checks["prior_therapies"] and self.rng.random() < 0.4:
-                    chosen.append("car_t")
-                values["prior_therapies"] = chosen
-                for name in ("lenalidomide_refractory", "transplant_eligible"):
-                    if name in radios:
-                        values[name] = pick(radios[name])
-            return values
         if slug in ("car-t", "eligibility", "practical"):
             if not radios:
                 raise GaveUp(f"no questions on the {slug} page")
             return {name: pick(choices) for name, choices in radios.items()}
         raise GaveUp(f"unknown step {slug!r}")
+
+    def _history(self, form, radios, checks) -> dict:
+        """Answers that agree with each other, as the history page asks: no
+        relapse without treatment, no "newly diagnosed" after it, and CAR T
+        among the treatments of someone infused in the last 8 weeks."""
+        pick = self.rng.choice
+        infused = any(
+            slug == "safety" and values.get("recent_infusion") == "yes"
+            for slug, values, _at in self.log.acked
+        )
+        lines = pick([1, 1, 2, 2, 3, 4, 5] if infused else [0, 1, 1, 2, 2, 3, 4, 5])
+        statuses = radios["relapse_status"]
+        if lines == 0:
+            statuses = [s for s in statuses if s not in AFTER_TREATMENT]
+        else:
+            statuses = [s for s in statuses if s != "newly_diagnosed"]
+        values = {"prior_lines": str(lines), "relapse_status": pick(statuses)}
+        if lines > 0:
+            offered = [t for t in checks["prior_therapies"] if t != "car_t"]
+            chosen = self.rng.sample(offered, self.rng.randint(1, min(3, len(offered))))
+            if "car_t" in checks["prior_therapies"] and (
+                infused or self.rng.random() < 0.4
+            ):
+                chosen.append("car_t")
+            values["prior_therapies"] = chosen
+            for name in ("lenalidomide_refractory", "transplant_eligible"):
+                if name in radios:
+                    values[name] = pick(radios[name])
+        return values
 
     def _review(self, path: str, page) -> None:
         self.log.reached_review = True

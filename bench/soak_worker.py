@@ -126,10 +126,13 @@ def check_alerts(
     ).fetchone()[0]
     wrong = [ref for ref in references if log.count(f"{ref}: ") != coordinators]
     report.figure(
-        f"worker log: {emails} urgent alert emails for {len(references)} urgent "
-        f"requests ({told} acknowledged to patients) x {coordinators} "
-        f"coordinators; {failures} failed sends during the mail outage, "
-        f"retried; worker restarted {worker.restarts} time(s)"
+        f"urgent alerts: {len(references)} urgent requests ({told} acknowledged "
+        f"to patients, on either server) in {emails} alert emails (batched); "
+        f"sent exactly once to each of the {coordinators} coordinators: "
+        f"{len(references) - len(wrong)} of {len(references)}; never sent (lost): "
+        f"{pending}; {failures} failed sends while mail was down, retried; "
+        f"worker restarted {worker.restarts} time(s)",
+        order=2,
     )
     report.check(
         pending == 0 and not wrong and len(references) >= told,

@@ -86,6 +86,10 @@ class SubmissionQuerySet(models.QuerySet):
     def visible_to_coordinators(self):
         return self.filter(stage=Submission.Stage.SUBMITTED, contact_requested=True)
 
+    def still_open(self):
+        """Requests that still need a coordinator: neither closed nor spam."""
+        return self.exclude(review_status__in=Submission.FINISHED)
+
     def queue(self):
         """Urgent first, then oldest request first, with what a queue row shows."""
         return (
@@ -125,7 +129,7 @@ class SubmissionQuerySet(models.QuerySet):
         elif statuses and statuses != [""]:
             queryset = queryset.filter(review_status__in=statuses)
         elif not q:
-            queryset = queryset.exclude(review_status__in=Submission.FINISHED)
+            queryset = queryset.still_open()
         if disease is not None:
             queryset = queryset.filter(disease=disease)
         if urgent is not None:

@@ -386,6 +386,13 @@ EMAIL_RETRY_MAX_DELAY = env_int("EMAIL_RETRY_MAX_DELAY", 15 * 60)
 # - a request coordinators closed (or marked as spam) is deleted
 #   CLOSED_RETENTION_DAYS after its last change, and audit records of deleted
 #   submissions lose their address after that time too.
+# Catalog releases (therapies/releases.py): by default nobody publishes a
+# release holding their own edits; a one-person deployment may allow it, and
+# each such release says so.
+CATALOG_ALLOW_PUBLISHING_OWN_EDITS = env_bool(
+    "CATALOG_ALLOW_PUBLISHING_OWN_EDITS", False
+)
+
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
 RESUME_LINK_IDLE_DAYS = env_int("RESUME_LINK_IDLE_DAYS", 365)
 CLOSED_RETENTION_DAYS = env_int("CLOSED_RETENTION_DAYS", 365)

@@ -99,7 +99,7 @@ def pending_changes(release: m.CatalogRelease | None) -> list[RecordChange]:
 
 
 def may_publish_own_edits() -> bool:
-    return getattr(settings, "CATALOG_ALLOW_PUBLISHING_OWN_EDITS", False)
+    return settings.CATALOG_ALLOW_PUBLISHING_OWN_EDITS
 
 
 @transaction.atomic

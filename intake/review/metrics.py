@@ -302,9 +302,7 @@ def team_figures(
             ("urgent", _("Urgent requests"), urgent),
         )
     ]
-    open_requests = Submission.objects.visible_to_coordinators().exclude(
-        review_status=Submission.ReviewStatus.CLOSED
-    )
+    open_requests = Submission.objects.visible_to_coordinators().still_open()
     return {
         "response_times": response_times,
         "backlog": _backlog_by_age(open_requests, now),

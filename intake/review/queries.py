@@ -102,7 +102,8 @@ def shown_count(n: int) -> str:
 
 
 def open_count(counts: dict[str, int]) -> str:
-    """All open requests: the sum of the open statuses' counts, "+" when capped."""
-    open_counts = [n for code, n in counts.items() if code != Status.CLOSED]
+    """All open requests (neither closed nor spam): the sum of the open
+    statuses' counts, "+" when capped."""
+    open_counts = [n for code, n in counts.items() if code not in Submission.FINISHED]
     total = sum(min(n, COUNT_CAP) for n in open_counts)
     return f"{total}+" if any(n > COUNT_CAP for n in open_counts) else str(total)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +27,7 @@ from therapies.models import TreatmentCenter
 from ..audit import audit_event_create
 from ..models import AuditEvent, ContactAttempt, Referral, ReviewEvent, Submission
 from ..permissions import can_review
+from .shared_cache import forget
 
 Status = Submission.ReviewStatus
 
@@ -61,7 +61,7 @@ STATUS_COUNTS_KEY = "queue-status-counts"
 
 
 def forget_status_counts() -> None:
-    cache.delete(STATUS_COUNTS_KEY)
+    forget(STATUS_COUNTS_KEY)
 
 
 class SubmissionConflict(Exception):

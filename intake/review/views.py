@@ -20,7 +20,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,6 +65,7 @@ from .services import (
     submission_refer,
     submission_step_back,
 )
+from .shared_cache import kept_or_computed
 from .undelivered import urgent_without_alert_banner
 
 Status = Submission.ReviewStatus
@@ -157,7 +157,7 @@ def _status_counts() -> dict[str, int]:
     """The same for every coordinator, and each page of the queue shows them:
     a process keeps them COUNTS_TTL seconds; a status change made in this
     process drops them (`services.forget_status_counts`)."""
-    return cache.get_or_set(STATUS_COUNTS_KEY, status_counts, COUNTS_TTL)
+    return kept_or_computed(STATUS_COUNTS_KEY, status_counts, COUNTS_TTL)
 
 
 @never_cache
@@ -594,9 +594,9 @@ def metrics(request):
     They are counts only, and the page says when they were counted.
     """
     require_coordinator(request)
-    key = _metrics_key()
-    counted = cache.get(key)
-    if counted is None:
-        counted = {**dashboard(), "counted_at": timezone.now()}
-        cache.set(key, counted, METRICS_TTL)
+    counted = kept_or_computed(
+        _metrics_key(),
+        lambda: {**dashboard(), "counted_at": timezone.now()},
+        METRICS_TTL,
+    )
     return render(request, "review/metrics.html", {**counted, "section": "metrics"})

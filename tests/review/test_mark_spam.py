@@ -77,3 +77,28 @@ def test_the_metrics_count_spam(coordinator_client):
     SubmissionFactory()
     page = coordinator_client.get("/review/metrics/").content.decode()
     assert "1 marked as spam" in page
+
+
+def test_a_request_marked_as_spam_is_no_longer_counted_as_open(
+    coordinator_client, django_capture_on_commit_callbacks
+):
+    spam = SubmissionFactory()
+    SubmissionFactory.create_batch(2)
+    assert coordinator_client.get("/review/").context["open_count"] == "3"
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(url(spam), {"revision": spam.revision})
+    response = coordinator_client.get("/review/")
+    assert response.context["open_count"] == "2"
+    counts = {code: n for code, _label, n in response.context["status_counts"]}
+    assert (counts["new"], counts["spam"]) == ("2", "1")
+
+
+def test_spam_is_neither_in_the_open_backlog_nor_in_anyones_load(
+    coordinator_client, coordinator
+):
+    SubmissionFactory(assignee=coordinator)
+    SubmissionFactory.create_batch(2, assignee=coordinator, review_status="spam")
+    response = coordinator_client.get("/review/metrics/")
+    assert sum(n for _band, n in response.context["backlog"]) == 1
+    assert response.context["per_coordinator"] == [("Nora Navigator", 1)]
+    assert "2 marked as spam" in response.content.decode()
