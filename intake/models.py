@@ -7,6 +7,7 @@ submitted it and asked to be contacted.
 """
 
 import datetime
+import functools
 import re
 import secrets
 import zoneinfo
@@ -698,8 +699,14 @@ class UndeliveredEmail(models.Model):
         return f"{self.kind} {self.reference} ({self.attempts})"
 
 
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA zones this system knows (read from disk once per process)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(
             _("“%(zone)s” is not a time zone we know. Choose one from the list."),
             params={"zone": value[:64]},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import undelivered, views
+from . import preferences, undelivered, views
 
 app_name = "review"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.csv", views.export, name="export"),
     path("metrics/", views.metrics, name="metrics"),
     path("undelivered/", undelivered.undelivered, name="undelivered"),
+    path("time-zone/", preferences.time_zone, name="time_zone"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/status/", views.change_status, name="status"),

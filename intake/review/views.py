@@ -55,6 +55,7 @@ from .forms import (
 )
 from .metrics import dashboard
 from .queries import Cursor, open_count, queue_page, shown_count, status_counts
+from .response_time import target_words
 from .rows import queue_rows
 from .services import (
     BACK,
@@ -207,6 +208,7 @@ def queue(request):
             "export_query": urlencode(filters),
             "urgent_without_alert": urgent_without_alert_banner(),
             "worklists": _worklist_links(form),
+            **target_words(),
             "section": "queue",
         },
     )
@@ -435,7 +437,8 @@ def add_note(request, reference):
 
 
 def _blank_call_form(submission: Submission) -> CallForm:
-    now = timezone.now().replace(second=0, microsecond=0)
+    # The coordinator's local time: the form reads what is typed in it.
+    now = timezone.localtime().replace(second=0, microsecond=0)
     return CallForm(
         initial={
             "called_at": now.strftime("%Y-%m-%dT%H:%M"),
