@@ -40,7 +40,7 @@ from ..models import AuditEvent, ReviewEvent, Submission, search_kind
 from ..permissions import can_review
 from ..presentation import answer_rows
 from ..suggestions import suggest
-from .export import csv_lines
+from .export import csv_lines, export_words, exported_ids
 from .forms import (
     REFERENCE_MAX,
     AssignForm,
@@ -598,17 +598,22 @@ def export(request):
     _require_coordinator(request)
     form = _bound_filter_form(request)
     filters = form.applied()
+    queryset = Submission.objects.queue().filtered(user=request.user, **filters)
+    ids = exported_ids(queryset)
     audit_event_create(
         user=request.user,
         action=AuditEvent.Action.EXPORT,
         detail=_audited_filters(filters) or "status=open",
+        submission_ids=str(ids),
         ip_address=client_ip(request),
     )
-    queryset = Submission.objects.queue().filtered(user=request.user, **filters)
+    # In words and times of the coordinator's language and zone, read now:
+    # the file is streamed after this view (and its middleware) returned.
+    columns = export_words(timezone.get_current_timezone())
     response = StreamingHttpResponse(
-        csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        csv_lines(queryset, columns, ids), content_type="text/csv; charset=utf-8"
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="queue-{stamp}.csv"'
     return response
 
