@@ -89,7 +89,9 @@ def _time(zone) -> Callable:
 
 
 def _assignee(row) -> str:
-    full = f"{row.assignee__first_name} {row.assignee__last_name}".strip()
+    # None for both when nobody is assigned (the join found no user).
+    names = (row.assignee__first_name, row.assignee__last_name)
+    full = " ".join(name for name in names if name)
     return full or row.assignee__username or ""
 
 

@@ -266,3 +266,8 @@ def test_the_file_is_named_with_the_coordinators_local_time(
     CoordinatorPreference.objects.create(user=coordinator, time_zone="Asia/Tokyo")
     response = coordinator_client.get(URL)
     assert 'filename="queue-20261203-1830.csv"' in response["Content-Disposition"]
+
+
+def test_an_unassigned_request_has_an_empty_assignee(coordinator_client, submission):
+    (row,) = rows(coordinator_client.get(URL))
+    assert row["Assigned to"] == ""
