@@ -20,6 +20,19 @@ STEP = "about"
 STEP_BODY = "age=61&country=US"
 DEEP_FILTER = {"status": "contacted", "disease": "mm", "waiting": "7"}
 DEPTH = 0.9  # the deep page starts 90% of the way down its filtered queue
+# The worklists a coordinator's morning starts from (issue 18), first pages:
+# report.py gives their p95 one by one.
+WORKLIST_ENDPOINTS = [
+    {"name": f"queue_worklist_{name}", "paths": [f"/review/?{query}"], "auth": True}
+    for name, query in (
+        ("first_contact", "worklist=first_contact"),
+        ("urgent_untouched", "worklist=urgent_untouched"),
+        ("my_follow_ups", "worklist=my_follow_ups"),
+        ("follow_ups", "worklist=follow_ups"),
+        ("waiting_7d", "waiting=7"),
+        ("waiting_30d_new", "waiting=30&status=new"),
+    )
+]
 
 
 def _sample(queryset, field: str, n: int, rng: random.Random) -> list[str]:
@@ -108,6 +121,7 @@ def build() -> dict:
             "paths": [f"/review/?{urlencode({'after': deep_cursor({}, user)})}"],
             "auth": True,
         },
+        *WORKLIST_ENDPOINTS,
         {"name": "detail", "paths": [f"/review/{r}/" for r in details], "auth": True},
         {
             "name": "export",

@@ -104,6 +104,25 @@ def targets(result: dict) -> list[dict]:
     return [t for t in found if t is not None]
 
 
+def _worklists(result: dict) -> list[str]:
+    """The worklist views' p95, one line each (issue 18)."""
+    views = {
+        name: rows
+        for name, rows in result["http"].items()
+        if name.startswith("queue_worklist_")
+    }
+    if not views:
+        return []
+    n = result["config"]["submissions"]
+    lines = [f"Worklist views, p95 per view at {n:,} submissions:"]
+    for name, rows in views.items():
+        cells = ", ".join(
+            f"{row['connections']} conn. {_ms(row['p95_ms'])} ms" for row in rows
+        )
+        lines.append(f"  {name.removeprefix('queue_worklist_'):<20} {cells}")
+    return lines
+
+
 def table(result: dict) -> str:
     lines = []
     cfg = result["config"]
@@ -219,6 +238,7 @@ def table(result: dict) -> str:
                 for name, row in server["endpoints"].items()
             )
             lines.append(f"  {server['server']:<28} {cells}")
+    lines.extend(_worklists(result))
     lines.append("")
     lines.append("Targets:")
     for t in result["targets"]:

@@ -1,8 +1,9 @@
 """The audit trail: who looked at or changed which submission, from where.
 
 Coordinators' looks and changes, a superuser's look in the admin and a
-patient's deletion each write one record, here. Identifiers only (user,
-submission id and reference, field names, status codes): never answers,
+patient's deletion each write one record, here; an export's record lists the
+ids of the submissions in the file. Identifiers only (user, submission id and
+reference, field names, status codes): never answers,
 names, emails, phones, notes or reasons for closing.
 
 `client_ip` is the one place a client's address is read: the audit records,
@@ -73,12 +74,16 @@ def audit_event_create(
     ip_address: str | None,
     submission: Submission | None = None,
     detail: str = "",
+    submission_ids: str = "",
 ) -> AuditEvent:
+    """One record. `submission_ids`: an export's submissions, as
+    intake.review.export.IdRanges writes them ("3-7,9")."""
     return AuditEvent.objects.create(
         user=user,
         action=action,
         submission_id=submission.pk if submission else None,
         reference=submission.reference if submission else "",
         detail=detail[:DETAIL_MAX],
+        submission_ids=submission_ids,
         ip_address=ip_address,
     )

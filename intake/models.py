@@ -7,10 +7,13 @@ submitted it and asked to be contacted.
 """
 
 import datetime
+import functools
 import re
 import secrets
+import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -66,6 +69,7 @@ QUEUE_ROW_FIELDS = (
     "prior_lines",
     "relapse_status",
     "contact_requested_at",
+    "first_contacted_at",
     "review_status",
     "assignee__username",
     "assignee__first_name",
@@ -140,7 +144,11 @@ class SubmissionQuerySet(models.QuerySet):
             queryset = queryset.filter(assignee__isnull=True)
         if waiting is not None:
             since = timezone.now() - datetime.timedelta(days=waiting)
-            queryset = queryset.filter(last_action_at__lt=since)
+            # The second condition follows from the first (a last action is
+            # never before the request): it is the index range.
+            queryset = queryset.filter(
+                last_action_at__lt=since, contact_requested_at__lt=since
+            )
         if worklist:
             queryset = queryset.worklist(worklist, user=user)
         if language:
@@ -246,7 +254,7 @@ class SubmissionQuerySet(models.QuerySet):
 _QUEUE = Q(stage="submitted", contact_requested=True)
 _QUEUE_ORDER = ["-urgent", "contact_requested_at", "id"]
 _QUEUE_FILTERS = ["review_status", "disease", "assignee"]
-_QUEUE_SHOWN = ["reference", "prior_lines", "relapse_status"]
+_QUEUE_SHOWN = ["reference", "prior_lines", "relapse_status", "first_contacted_at"]
 
 
 def _queue_index(name: str, leading: list[str], *, unassigned=False) -> models.Index:
@@ -289,6 +297,20 @@ _QUEUE_INDEXES = [
         condition=_QUEUE
         & Q(first_contacted_at__isnull=True)
         & ~Q(review_status="closed"),
+    ),
+    # "Waiting on us more than N days": open requests in the queue's order,
+    # with their last action carried along, so the filter on it is read from
+    # the index. The filter also bounds the request time (a last action is
+    # never before the request, see the constraint below), so the walk is a
+    # range, not the whole open backlog.
+    models.Index(
+        fields=_QUEUE_ORDER,
+        include=[
+            *_QUEUE_SHOWN,
+            *("last_action_at", "assignee", "review_status", "disease"),
+        ],
+        name="queue_waiting_on_us",
+        condition=_QUEUE & ~Q(review_status__in=["closed", "spam"]),
     ),
     # Follow-ups due: the few requests with a follow-up date, by that date.
     models.Index(
@@ -435,6 +457,13 @@ class Submission(models.Model):
                 condition=Q(contact_requested=False)
                 | Q(contact_requested_at__isnull=False),
                 name="contact_request_has_time",
+            ),
+            # The "waiting on us" filter relies on it to bound its index range.
+            models.CheckConstraint(
+                condition=Q(last_action_at__gte=models.F("contact_requested_at"))
+                | Q(last_action_at__isnull=True)
+                | Q(contact_requested_at__isnull=True),
+                name="last_action_not_before_request",
             ),
         ]
 
@@ -637,6 +666,13 @@ class AuditEvent(models.Model):
         ),
     )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # An export's submissions, as ids and ranges of ids ("3-7,9"): the
+    # submissions that left in the file, however many (intake.review.export).
+    submission_ids = models.TextField(
+        _("submission ids"),
+        blank=True,
+        help_text=_("The ids of the submissions an export held, e.g. 3-7,9."),
+    )
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -713,3 +749,38 @@ class UndeliveredEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.reference} ({self.attempts})"
+
+
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA zones this system knows (read from disk once per process)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in known_time_zones():
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone we know. Choose one from the list."),
+            params={"zone": value[:64]},
+            code="unknown_time_zone",
+        )
+
+
+class CoordinatorPreference(models.Model):
+    """A coordinator's own settings for the workspace: for now, the time zone
+    times are shown in (empty: the team's, settings.COORDINATOR_TIME_ZONE)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="coordinator_preference",
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+
+    class Meta:
+        verbose_name = _("coordinator preference")
+
+    def __str__(self):
+        return f"{self.user} {self.time_zone or '-'}"

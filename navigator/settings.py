@@ -9,6 +9,7 @@ with a message naming what is missing. Local development sets only DEBUG=True
 """
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,15 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = env_str(name, default)
+    if value not in zoneinfo.available_timezones():
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone such as Europe/Paris, not {value!r}."
+        )
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -118,6 +128,8 @@ MIDDLEWARE = [
     "navigator.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intake.middleware.SessionLimitMiddleware",
+    # After the session limits: a coordinator signed out there gets no zone.
+    "intake.review.timezones.CoordinatorTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -226,6 +238,14 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_TZ = True
+# The coordinators' workspace shows times (pages and the CSV export) in this
+# zone, unless a coordinator chose their own on the "Time zone" page. Dates
+# are stored in UTC whatever it is.
+COORDINATOR_TIME_ZONE = env_time_zone("COORDINATOR_TIME_ZONE", "UTC")
+# Response-time targets for a first contact, shown on every queue row as
+# "on time", "due soon" (the last quarter of the time) or "overdue".
+RESPONSE_TARGET_URGENT_HOURS = env_int("RESPONSE_TARGET_URGENT_HOURS", 4)
+RESPONSE_TARGET_OTHER_DAYS = env_int("RESPONSE_TARGET_OTHER_DAYS", 3)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")

@@ -67,7 +67,11 @@ def _bars(items, *, horizontal: bool) -> list[Bar]:
 
 
 def dashboard() -> dict:
-    """The last 12 weeks, aggregated in the database: four queries at any size."""
+    """The last 12 weeks, aggregated in the database: four queries at any size.
+
+    Weeks are UTC weeks whatever the coordinator's time zone: the dashboard
+    is counted once for everyone (views.metrics caches it).
+    """
     now = timezone.now()
     this_week = (now - datetime.timedelta(days=now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -78,7 +82,9 @@ def dashboard() -> dict:
     )
     per_week = {
         row["week"].date(): row
-        for row in submitted.annotate(week=TruncWeek("submitted_at"))
+        for row in submitted.annotate(
+            week=TruncWeek("submitted_at", tzinfo=datetime.UTC)
+        )
         .values("week")
         .annotate(
             total=Count("id"), contact=Count("id", filter=Q(contact_requested=True))

@@ -1,6 +1,7 @@
 """The queue's table rows, one `format_html` each, as Django's admin writes its
 change list rows: the fixed words of a page are translated once, not once a
-row, and every value goes through `format_html`'s escaping.
+row, and every value goes through `format_html`'s escaping. Times are in the
+coordinator's time zone (the active one, intake.review.timezones).
 """
 
 from __future__ import annotations
@@ -9,32 +10,56 @@ import datetime
 from collections.abc import Iterable
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from ..models import Submission
 from .forms import DISEASE_SHORT, RELAPSE_SHORT, person_name
+from .response_time import Standing, deadline, standing
 
 ROW = (
     '<tr class="{}">'
     '<th scope="row" class="text-nowrap"><a href="{}">{}</a></th>'
     "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-    "</tr>"
+    "<td>{}</td></tr>"
 )
-ASKED = '<time datetime="{}" title="{} UTC">{}</time>'
+ASKED = '<time datetime="{}" title="{} {}">{}</time>'
+# A word and a colour (never the colour alone); Bootstrap's badges keep a 4.5:1
+# contrast between their text and background.
+BADGE = '<span class="badge {}">{}</span> <span class="small">{}</span>'
+PLAIN = '<span class="small text-body-secondary">{}</span>'
 NOT_ANSWERED = "—"
 
 
-def _asked(at: datetime.datetime | None, now: datetime.datetime, ago: str) -> str:
+def _asked(at: datetime.datetime | None, now: datetime.datetime, words: dict) -> str:
     if at is None:
         return NOT_ANSWERED
     # How long it waited, in its largest unit: "3 days", "5 hours".
     age = timesince(at, now, depth=1)
+    local = timezone.localtime(at)
     return format_html(
-        ASKED, at.isoformat(), f"{at:%Y-%m-%d %H:%M}", ago % {"age": age}
+        ASKED,
+        local.isoformat(),
+        f"{local:%Y-%m-%d %H:%M}",
+        words["zone"],
+        words["ago"] % {"age": age},
     )
+
+
+def _response(s: Submission, now: datetime.datetime, words: dict) -> str:
+    state = standing(s, now)
+    if state in (Standing.ON_TIME, Standing.DUE_SOON):
+        left = words["left"] % {"time": timeuntil(deadline(s), now, depth=1)}
+        return format_html(BADGE, *words[state], left)
+    if state == Standing.OVERDUE:
+        late = words["late"] % {"time": timesince(deadline(s), now, depth=1)}
+        return format_html(BADGE, *words[state], late)
+    if state == Standing.NOT_WAITING:
+        return NOT_ANSWERED
+    return format_html(PLAIN, words[state])
 
 
 def _cells(s: Submission, now: datetime.datetime, words: dict) -> tuple:
@@ -46,20 +71,34 @@ def _cells(s: Submission, now: datetime.datetime, words: dict) -> tuple:
         DISEASE_SHORT.get(s.disease) or s.disease or NOT_ANSWERED,
         NOT_ANSWERED if s.prior_lines is None else s.prior_lines,
         RELAPSE_SHORT.get(s.relapse_status) or s.relapse_status or NOT_ANSWERED,
-        _asked(s.contact_requested_at, now, words["ago"]),
+        _asked(s.contact_requested_at, now, words),
+        _response(s, now, words),
         s.get_review_status_display(),
         person_name(s.assignee) if s.assignee else words["nobody"],
     )
 
 
-def queue_rows(submissions: Iterable[Submission], now: datetime.datetime) -> SafeString:
-    """The `<tr>` of each submission of a queue page, in the active language."""
-    words = {
+def _words() -> dict:
+    return {
         "urgent": format_html(
             '<span class="badge text-bg-danger">{}</span>', _("Urgent")
         ),
         "not_urgent": format_html('<span class="visually-hidden">{}</span>', _("No")),
         "nobody": format_html('<span class="text-muted">{}</span>', _("Nobody yet")),
         "ago": _("%(age)s ago"),
+        "zone": timezone.get_current_timezone_name(),
+        Standing.ON_TIME: ("text-bg-success", _("On time")),
+        Standing.DUE_SOON: ("text-bg-warning", _("Due soon")),
+        Standing.OVERDUE: ("text-bg-danger", _("Overdue")),
+        Standing.ANSWERED_IN_TIME: _("Answered in time"),
+        Standing.ANSWERED_LATE: _("Answered late"),
+        # "3 hours left", "2 days late": the time to or past the target.
+        "left": _("%(time)s left"),
+        "late": _("%(time)s late"),
     }
+
+
+def queue_rows(submissions: Iterable[Submission], now: datetime.datetime) -> SafeString:
+    """The `<tr>` of each submission of a queue page, in the active language."""
+    words = _words()
     return format_html_join("\n", ROW, (_cells(s, now, words) for s in submissions))

@@ -78,7 +78,9 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 
 def _update_at_revision(submission: Submission, revision: int, **values) -> None:
     now = timezone.now()
-    values["last_action_at"] = now
+    # Never before the request (a constraint; "waiting on us" relies on it),
+    # even with a server clock a little behind the one that took the request.
+    values["last_action_at"] = max(now, submission.contact_requested_at or now)
     updated = Submission.objects.filter(pk=submission.pk, revision=revision).update(
         revision=F("revision") + 1, updated_at=now, **values
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session, summary, undelivered, views
+from . import preferences, session, summary, undelivered, views
 
 app_name = "review"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("metrics/", views.metrics, name="metrics"),
     path("undelivered/", undelivered.undelivered, name="undelivered"),
     path("stay-signed-in/", session.stay_signed_in, name="stay_signed_in"),
+    path("time-zone/", preferences.time_zone, name="time_zone"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/status/", views.change_status, name="status"),

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..audit import audit_event_create, client_ip
 from ..models import AuditEvent, ReviewEvent, Submission, search_kind
 from .access import get_submission_for_coordinator, require_coordinator
-from .export import csv_lines
+from .export import csv_lines, export_words, exported_ids
 from .facts import submission_facts
 from .forms import (
     AssignForm,
@@ -50,6 +50,7 @@ from .forms import (
 )
 from .metrics import dashboard
 from .queries import Cursor, open_count, queue_page, shown_count, status_counts
+from .response_time import target_words
 from .rows import queue_rows
 from .services import (
     BACK,
@@ -187,6 +188,7 @@ def queue(request):
             "export_query": urlencode(filters),
             "urgent_without_alert": urgent_without_alert_banner(),
             "worklists": _worklist_links(form),
+            **target_words(),
             "section": "queue",
         },
     )
@@ -401,7 +403,8 @@ def add_note(request, reference):
 
 
 def _blank_call_form(submission: Submission) -> CallForm:
-    now = timezone.now().replace(second=0, microsecond=0)
+    # The coordinator's local time: the form reads what is typed in it.
+    now = timezone.localtime().replace(second=0, microsecond=0)
     return CallForm(
         initial={
             "called_at": now.strftime("%Y-%m-%dT%H:%M"),
@@ -561,17 +564,22 @@ def export(request):
     require_coordinator(request)
     form = _bound_filter_form(request)
     filters = form.applied()
+    queryset = Submission.objects.queue().filtered(user=request.user, **filters)
+    ids = exported_ids(queryset)
     audit_event_create(
         user=request.user,
         action=AuditEvent.Action.EXPORT,
         detail=_audited_filters(filters) or "status=open",
+        submission_ids=str(ids),
         ip_address=client_ip(request),
     )
-    queryset = Submission.objects.queue().filtered(user=request.user, **filters)
+    # In words and times of the coordinator's language and zone, read now:
+    # the file is streamed after this view (and its middleware) returned.
+    columns = export_words(timezone.get_current_timezone())
     response = StreamingHttpResponse(
-        csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        csv_lines(queryset, columns, ids), content_type="text/csv; charset=utf-8"
     )
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="queue-{stamp}.csv"'
     return response
 

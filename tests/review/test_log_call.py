@@ -15,6 +15,13 @@ NOW = datetime.datetime(2026, 12, 3, 9, 30, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 
 
+@pytest.fixture
+def submission(db):
+    """A request made before the calls these tests log (a coordinator's
+    action is never recorded before the request it answers)."""
+    return SubmissionFactory(submitted_at=NOW - datetime.timedelta(days=1))
+
+
 def url(submission) -> str:
     return f"/review/{submission.reference}/calls/"
 
@@ -237,4 +244,4 @@ def test_the_detail_page_query_count_does_not_grow_with_calls(
 def test_a_call_logged_later_says_when_it_was_made(coordinator_client, submission):
     coordinator_client.post(url(submission), form(called_at="2026-12-02T16:05"))
     html = coordinator_client.get(f"/review/{submission.reference}/").content.decode()
-    assert "call made at Dec. 2, 2026, 4:05 p.m. UTC: Reached the patient" in html
+    assert "call made at Dec. 2, 2026, 4:05 p.m. (UTC): Reached the patient" in html

@@ -132,7 +132,7 @@ def test_the_figures_are_counted_at_most_once_a_minute(
         SubmissionFactory(submitted_at=at(1))
         first = coordinator_client.get(URL)
         assert first.context["totals"]["submitted"] == 1
-        assert "Counted at 12:00 UTC" in first.content.decode()
+        assert "Counted at 12:00 (UTC)" in first.content.decode()
         SubmissionFactory(submitted_at=at(1))
         # session, user, second-factor device: no counting
         with django_assert_num_queries(3):
@@ -141,4 +141,4 @@ def test_the_figures_are_counted_at_most_once_a_minute(
     with time_machine.travel(NOW + datetime.timedelta(seconds=61), tick=False):
         later = coordinator_client.get(URL)
     assert later.context["totals"]["submitted"] == 2
-    assert "Counted at 12:01 UTC" in later.content.decode()
+    assert "Counted at 12:01 (UTC)" in later.content.decode()

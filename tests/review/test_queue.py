@@ -382,7 +382,7 @@ def test_every_kind_of_filter_pages_through_what_the_export_lists(
             assignee=[None, coordinator, other][n % 4 % 3],
         )
     exported = [
-        row["reference"]
+        row["Reference"]
         for row in csv.DictReader(
             io.StringIO(
                 b"".join(

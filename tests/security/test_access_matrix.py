@@ -72,6 +72,7 @@ RULES = {
     "review:note": ("post", coordinators_only(302), coordinators_only(404)),
     "review:spam": ("post", coordinators_only(302), coordinators_only(404)),
     "review:undelivered": ("get", coordinators_only(200), None),
+    "review:time_zone": ("get", coordinators_only(200), None),
     # An empty call form is shown again with its errors (what was typed stays).
     "review:call": ("post", coordinators_only(400), coordinators_only(404)),
     "review:step_back": ("post", coordinators_only(302), coordinators_only(404)),

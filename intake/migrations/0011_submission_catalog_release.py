@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0009_worklist_calls_referrals'),
+        ('intake', '0010_coordinator_time_zone_export_audit_waiting_index'),
         ('therapies', '0007_catalog_releases'),
     ]
 
