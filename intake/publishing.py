@@ -182,17 +182,17 @@ class CatalogReleaseAdmin(admin.ModelAdmin):
         }
 
     def publish_view(self, request):
-        return _publish(self, request)
+        return _publish(request, self)
 
     def republish_view(self, request, number):
-        return _republish(self, request, number)
+        return _republish(request, self, number)
 
     def preview_view(self, request):
-        return _preview(self, request)
+        return _preview(request, self)
 
 
 @require_http_methods(["GET", "HEAD"])
-def _preview(model_admin, request):
+def _preview(request, model_admin):
     """The results page as the working copy shows it, marked as a preview."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -213,7 +213,7 @@ def _preview(model_admin, request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def _publish(model_admin, request):
+def _publish(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     state = model_admin._publish_state(request)
@@ -258,7 +258,7 @@ def _publish(model_admin, request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def _republish(model_admin, request, number):
+def _republish(request, model_admin, number):
     if not request.user.has_perm(PUBLISH_PERMISSION):
         raise PermissionDenied
     release = get_object_or_404(CatalogRelease.objects.with_publisher(), number=number)
