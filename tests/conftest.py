@@ -6,6 +6,7 @@ from intake.answers import parse_answers
 COMPLETE = {
     "recent_infusion": "no",
     "disease": "lbcl",
+    "lbcl_subtype": "dlbcl",
     "age": 61,
     "country": "US",
     "prior_lines": 2,

@@ -13,6 +13,7 @@ superusers delete.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -50,6 +51,26 @@ class ChangeReasonForm(forms.ModelForm):
         max_length=100,
         help_text=_("Kept in the history, for example: new FDA label, June 2026."),
     )
+
+
+class PriceForm(ChangeReasonForm):
+    def clean(self):
+        data = super().clean()
+        # Editors write the label per language (label_en, …): the form leaves
+        # `label` itself out, so Django skips the unique constraint naming it
+        # and a duplicate would reach the database. Say it in a sentence.
+        label = data.get("label_en") or ""
+        others = Price.objects.filter(
+            therapy=data.get("therapy"), country=data.get("country")
+        ).exclude(pk=self.instance.pk)
+        if any((other.label_en or "") == label for other in others.only("label_en")):
+            unique = next(
+                c
+                for c in Price._meta.constraints
+                if c.name == "price_unique_per_country"
+            )
+            raise ValidationError(unique.violation_error_message)
+        return data
 
 
 class RuleForm(forms.ModelForm):
@@ -107,6 +128,15 @@ def condition_rows(*, leave_out: tuple[str, ...] = ()) -> list:
         *(tuple(codes[i : i + 3]) for i in range(0, len(codes), 3)),
         *(c.name for c in shown if c.match is Match.FLAG),
     ]
+
+
+def with_reason(fieldsets) -> list:
+    """`fieldsets` with the "reason for change" last, in a fieldset of its own."""
+    fieldsets = list(fieldsets)
+    named = {f for _title, opts in fieldsets for f in flat(opts["fields"])}
+    if "change_reason" not in named:
+        fieldsets.append((_("Why"), {"fields": ["change_reason"]}))
+    return fieldsets
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -198,11 +228,7 @@ class CatalogAdmin(SimpleHistoryAdmin):
         return [f for f in super().get_fields(request, obj) if f != "change_reason"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        named = {f for _title, opts in fieldsets for f in flat(opts["fields"])}
-        if "change_reason" not in named:
-            fieldsets.append((_("Why"), {"fields": ["change_reason"]}))
-        return fieldsets
+        return with_reason(super().get_fieldsets(request, obj))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -335,6 +361,10 @@ class TranslatedAdmin(TranslationAdmin, ReviewedAdmin):
     each language in its own column, so a translator sees the English next to
     the text they write. English is required; an empty translation falls back
     to English on the site, marked "English only"."""
+
+    def get_fieldsets(self, request, obj=None):
+        # TranslationAdmin lays the fields out itself (it calls no super()).
+        return with_reason(super().get_fieldsets(request, obj))
 
     class Media:
         css = {"all": ["therapies/admin_translations.css"]}
@@ -588,6 +618,7 @@ class TreatmentCenterAdmin(ReviewedAdmin):
 
 @admin.register(Price)
 class PriceAdmin(TranslatedAdmin):
+    form = PriceForm
     list_display = [
         "__str__",
         "therapy",
@@ -617,7 +648,7 @@ class EmergencyNumberAdmin(ReviewedAdmin):
     search_fields = ["country", "number", "second_number"]
 
 
-class ReferencePatientForm(forms.ModelForm):
+class ReferencePatientForm(ChangeReasonForm):
     """Answers as JSON; expectations as ticks among the catalog's therapies
     and topics, so a slug cannot be mistyped."""
 

@@ -100,6 +100,7 @@ def test_saving_a_translation_in_the_admin_keeps_it_and_reloads_the_catalog(
         "rules-INITIAL_FORMS": "0",
         "rules-MIN_NUM_FORMS": "0",
         "rules-MAX_NUM_FORMS": "1000",
+        "change_reason": "Spanish title added",
     }
     url = reverse("admin:therapies_discussiontopic_change", args=[topic.pk])
     response = editor_client.post(url, data)

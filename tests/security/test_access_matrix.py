@@ -73,6 +73,15 @@ RULES = {
     "review:spam": ("post", coordinators_only(302), coordinators_only(404)),
     "review:undelivered": ("get", coordinators_only(200), None),
     "review:time_zone": ("get", coordinators_only(200), None),
+    "review:summary": ("get", coordinators_only(200), coordinators_only(404)),
+    "review:summary_pdf": ("get", coordinators_only(200), coordinators_only(404)),
+    # Asked by the idle warning's script: signed out is a 401 it can read.
+    "review:stay_signed_in": (
+        "post",
+        {**coordinators_only(200), **dict.fromkeys(ROLES[:3], 401)},
+        None,
+    ),
+    "therapies_review_due": ("get", ADMIN_ONLY, None),
     # An empty call form is shown again with its errors (what was typed stays).
     "review:call": ("post", coordinators_only(400), coordinators_only(404)),
     "review:step_back": ("post", coordinators_only(302), coordinators_only(404)),

@@ -25,7 +25,8 @@ def test_the_criteria_fields_are_the_table_s_in_its_order():
 
 def test_the_rule_model_holds_each_condition_with_its_vocabulary_or_range():
     stored = {f.name for f in Rule._meta.concrete_fields} - OWNER_FIELDS
-    assert stored == set(CONDITION_FIELDS)
+    # Besides the conditions, a rule may say the label sets no limit on one.
+    assert stored == {*CONDITION_FIELDS, "no_limit_on"}
     assert Rule.CONDITION_FIELDS == CONDITION_FIELDS
     for condition in CONDITIONS:
         for name, label in zip(condition.fields, condition.labels, strict=True):
@@ -48,13 +49,22 @@ def test_every_range_condition_keeps_its_ends_in_order_in_the_database():
 
 
 def test_the_admin_and_the_seed_files_offer_every_condition():
-    assert RuleForm.Meta.fields[4:] == list(CONDITION_FIELDS)
-    assert sorted(flattened(RuleInline.fields)) == sorted(["note", *CONDITION_FIELDS])
-    assert sorted(flattened(IndicationRuleInline.fields)) == sorted(
-        ["note", *(n for n in CONDITION_FIELDS if n != "diseases")]
+    assert RuleForm.Meta.fields[4:] == [*CONDITION_FIELDS, "no_limit_on"]
+    # Each rule also shows its one-line summary; an indication's may say the
+    # label sets no limit on a condition.
+    assert sorted(flattened(RuleInline.fields)) == sorted(
+        ["rule_summary", "note", *CONDITION_FIELDS]
     )
-    assert RuleAdmin.fieldsets[1][1]["fields"] == RuleInline.fields
-    assert RULE_FIELDS == ["note", *CONDITION_FIELDS]
+    assert sorted(flattened(IndicationRuleInline.fields)) == sorted(
+        [
+            "rule_summary",
+            "note",
+            "no_limit_on",
+            *(n for n in CONDITION_FIELDS if n != "diseases"),
+        ]
+    )
+    assert set(flattened(RuleAdmin.fieldsets[1][1]["fields"])) >= set(CONDITION_FIELDS)
+    assert RULE_FIELDS == ["note", *CONDITION_FIELDS, "no_limit_on"]
     form = RuleForm()
     for condition in CONDITIONS:
         if condition.takes_codes:

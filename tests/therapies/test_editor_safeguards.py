@@ -18,6 +18,7 @@ from tests.factories import (
     TreatmentCenterFactory,
     sign_in_verified,
 )
+from tests.releases import publish_working_copy
 from therapies.models import (
     CatalogVersion,
     DiscussionTopic,
@@ -50,7 +51,7 @@ def _indication_form(indication, rules=(), **changes) -> dict:
         "therapy": indication.therapy_id,
         "disease": indication.disease_id,
         "regulator": indication.regulator_id,
-        "label": indication.label,
+        "label_en": indication.label,
         "approved_on": indication.approved_on.isoformat(),
         "approval_kind": indication.approval_kind,
         "wording_confirmed": "on",
@@ -282,6 +283,7 @@ def test_a_retired_therapy_stops_showing_to_patients(client, catalog):
     kymriah.retired_on = datetime.date(2026, 12, 1)
     kymriah.save()
     CatalogVersion.bump()  # as the admin does
+    publish_working_copy()
     assert "kymriah" not in get_catalog().therapies
     assert all(i.therapy.slug != "kymriah" for i in get_catalog().indications)
     assert client.get("/therapies/kymriah/").status_code == 404

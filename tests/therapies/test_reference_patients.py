@@ -32,6 +32,7 @@ def _form(**changes) -> dict:
         "expect_urgent": "false",
         "note": "FDA Abecma after two lines.",
         "last_reviewed": "2026-12-05",
+        "change_reason": "A patient for the new label",
     }
     data.update(changes)
     return data

@@ -23,6 +23,7 @@ from therapies.snapshot import (
 LBCL_US = {
     "recent_infusion": "no",
     "disease": "lbcl",
+    "lbcl_subtype": "dlbcl",
     "age": 61,
     "country": "US",
     "prior_lines": 2,
