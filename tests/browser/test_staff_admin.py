@@ -1,10 +1,11 @@
-"""A staff member changes a topic in the admin; patients see it on their results."""
+"""A staff member changes a topic in the admin; patients see it once published."""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP
 from tests.factories import AuthenticatorAppFactory, CatalogEditorFactory, app_code
+from tests.releases import publish_working_copy
 
 PASSWORD = "correct horse battery staple"
 OLD_TITLE = "Cost, insurance and help with expenses"
@@ -41,9 +42,15 @@ def test_a_topic_changed_in_the_admin_shows_on_a_patients_results(
     page.get_by_role("link", name="Discussion topics").first.click()
     page.get_by_role("link", name=OLD_TITLE).click()
     page.get_by_label("Title [en]:").fill(NEW_TITLE)
+    page.get_by_label("Reason for change:").fill("Plainer title")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
+    # The working copy changed; patients still see the published release.
+    page.goto(results)
+    expect(topic_titles(page).filter(has_text=OLD_TITLE)).to_have_count(1)
+
+    publish_working_copy()  # a clinical reviewer's step (test_catalog_release.py)
     page.goto(results)
     expect(topic_titles(page).filter(has_text=NEW_TITLE)).to_have_count(1)
     expect(topic_titles(page).filter(has_text=OLD_TITLE)).to_have_count(0)
