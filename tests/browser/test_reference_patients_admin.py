@@ -39,6 +39,7 @@ def test_an_editor_who_breaks_a_reference_patients_answers_is_told_what_is_wrong
     expect(page.get_by_label("Kymriah (kymriah)").first).to_be_checked()
 
     page.get_by_label("Answers:").fill('{"disease": "all", "age": 12}')
+    page.get_by_label("Reason for change:").fill("Age corrected")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".errorlist")).to_contain_text("These answers are not valid")
     expect(page.locator(".errorlist")).to_contain_text("disease")
