@@ -767,8 +767,10 @@ def validate_time_zone(value: str) -> None:
 
 
 class CoordinatorPreference(models.Model):
-    """A coordinator's own settings for the workspace: for now, the time zone
-    times are shown in (empty: the team's, settings.COORDINATOR_TIME_ZONE)."""
+    """A coordinator's own settings for the workspace: the language its pages
+    and the CSV export are in (empty: the team's, settings.COORDINATOR_LANGUAGE)
+    and the time zone times are shown in (empty: the team's,
+    settings.COORDINATOR_TIME_ZONE)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -778,9 +780,12 @@ class CoordinatorPreference(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, choices=settings.LANGUAGES
+    )
 
     class Meta:
         verbose_name = _("coordinator preference")
 
     def __str__(self):
-        return f"{self.user} {self.time_zone or '-'}"
+        return f"{self.user} {self.language or '-'} {self.time_zone or '-'}"

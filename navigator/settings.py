@@ -236,6 +236,16 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_LANGUAGES = ("en", "es", "zh-hans")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 MODELTRANSLATION_REQUIRED_LANGUAGES = ("en",)
+# The coordinators' workspace (its pages and the CSV export's words) is in this
+# language, unless a coordinator chose their own on their preferences page. Its
+# pages have no language prefix, so without it they would always be in English.
+COORDINATOR_LANGUAGE = env_str("COORDINATOR_LANGUAGE", LANGUAGE_CODE)
+if COORDINATOR_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        "COORDINATOR_LANGUAGE must be one of "
+        + ", ".join(dict(LANGUAGES))
+        + f", not {COORDINATOR_LANGUAGE!r}."
+    )
 TIME_ZONE = "UTC"
 USE_TZ = True
 # The coordinators' workspace shows times (pages and the CSV export) in this

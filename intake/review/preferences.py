@@ -1,7 +1,8 @@
-"""A coordinator's own settings page: the time zone their times are shown in.
+"""A coordinator's own settings page: the language the workspace and the CSV
+export are in, and the time zone their times are shown in.
 
 Saving it takes effect from the next page (intake.review.timezones reads the
-choice into the session, and this page writes it there too).
+choices into the session, and this page writes them there too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -19,10 +20,29 @@ from django.views.decorators.http import require_http_methods
 
 from ..models import CoordinatorPreference, known_time_zones
 from ..permissions import can_review
-from .timezones import chosen_time_zone, remember_time_zone, team_time_zone
+from .languages import (
+    language_name,
+    offered_languages,
+    remember_language,
+    team_language,
+)
+from .timezones import remember_time_zone, team_time_zone
 
 
-class TimeZoneForm(forms.Form):
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy(
+            "The coordinators' pages and the words in the CSV export are in this "
+            "language."
+        ),
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a language we offer. Choose one from the list."
+            )
+        },
+    )
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Time zone"),
         help_text=gettext_lazy(
@@ -39,6 +59,13 @@ class TimeZoneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        team = _("The team's language (%(language)s)") % {
+            "language": language_name(team_language())
+        }
+        self.fields["language"].choices = [
+            ("", team),
+            *((code, language_name(code)) for code in offered_languages()),
+        ]
         team = _("The team's time zone (%(zone)s)") % {"zone": team_time_zone()}
         self.fields["time_zone"].choices = [
             ("", team),
@@ -46,37 +73,68 @@ class TimeZoneForm(forms.Form):
         ]
 
 
-def coordinator_time_zone_set(*, user, time_zone: str) -> CoordinatorPreference:
-    """Save a coordinator's zone ("" for the team's)."""
+def coordinator_preferences_set(
+    *, user, language: str, time_zone: str
+) -> CoordinatorPreference:
+    """Save a coordinator's language and zone ("" for the team's)."""
     preference, _created = CoordinatorPreference.objects.update_or_create(
-        user=user, defaults={"time_zone": time_zone}
+        user=user, defaults={"language": language, "time_zone": time_zone}
     )
     return preference
+
+
+def coordinator_preferences(user) -> dict[str, str]:
+    """The user's own choices ("" for the team's), for the form."""
+    saved = (
+        CoordinatorPreference.objects.filter(user=user)
+        .values("language", "time_zone")
+        .first()
+    )
+    return saved or {"language": "", "time_zone": ""}
+
+
+def _saved_message(*, language: str, time_zone: str) -> str:
+    # In the language just chosen: the next page is in it too.
+    with translation.override(language or team_language()):
+        return _(
+            "Saved. Pages and the CSV export are in %(language)s; times are "
+            "shown in %(zone)s."
+        ) % {
+            "language": language_name(language or team_language()),
+            "zone": time_zone or team_time_zone(),
+        }
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def time_zone(request):
+def edit(request):
+    """The page stays named review:time_zone, its first and older name."""
     if not can_review(request.user):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
-        form = TimeZoneForm(request.POST)
+        form = PreferencesForm(request.POST)
         if form.is_valid():
-            chosen = form.cleaned_data["time_zone"]
-            coordinator_time_zone_set(user=request.user, time_zone=chosen)
-            remember_time_zone(request, chosen)
+            chosen = form.cleaned_data
+            coordinator_preferences_set(
+                user=request.user,
+                language=chosen["language"],
+                time_zone=chosen["time_zone"],
+            )
+            remember_language(request, chosen["language"])
+            remember_time_zone(request, chosen["time_zone"])
             messages.success(
                 request,
-                _("Times are now shown in %(zone)s.")
-                % {"zone": chosen or team_time_zone()},
+                _saved_message(
+                    language=chosen["language"], time_zone=chosen["time_zone"]
+                ),
             )
             return redirect("review:time_zone")
-        messages.error(request, _("The time zone was not changed."))
+        messages.error(request, _("Your preferences were not changed."))
         status = 400
     else:
-        form = TimeZoneForm(initial={"time_zone": chosen_time_zone(request.user)})
+        form = PreferencesForm(initial=coordinator_preferences(request.user))
     return render(
         request,
         "review/time_zone.html",

@@ -7,6 +7,10 @@ time on their pages (`|date`, `|time`, `localtime`) and in the CSV export is
 local, and deactivates it afterwards: a patient's request served next by the
 same thread never inherits it. The choice is kept in the session once read,
 so a page costs no query for it; saving the page updates the session too.
+
+The same middleware activates the coordinator's language
+(intake.review.languages) for the workspace's own pages, and restores the
+previous one afterwards.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from __future__ import annotations
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from ..models import CoordinatorPreference, known_time_zones
 from ..permissions import can_review
+from .languages import workspace_language
 
 SESSION_KEY = "coordinator_time_zone"
 
@@ -50,17 +56,33 @@ def _zone_name(request) -> str:
     return chosen
 
 
+def in_workspace(request) -> bool:
+    return request.path_info.startswith(reverse("review:queue"))
+
+
 class CoordinatorTimeZoneMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and can_review(user):
+        coordinator = user.is_authenticated and can_review(user)
+        if coordinator:
             timezone.activate(zoneinfo.ZoneInfo(_zone_name(request)))
         else:
             timezone.deactivate()
         try:
+            if coordinator and in_workspace(request):
+                return self._in_language(request, workspace_language(request))
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+    def _in_language(self, request, language: str):
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        # LocaleMiddleware, outside this one, would name the language active
+        # by then: the site's default.
+        response.headers.setdefault("Content-Language", language)
+        return response
