@@ -49,7 +49,7 @@ def test_a_coordinator_chooses_a_zone_and_their_pages_use_it(
         "America/Chicago"
     )
     page = coordinator_client.get(response.url).content.decode()
-    assert "Times are now shown in America/Chicago." in page
+    assert "times are shown in America/Chicago." in page
     assert "Times are shown in America/Chicago" in page
 
 
@@ -70,7 +70,7 @@ def test_an_unknown_zone_is_a_400_with_a_message_and_nothing_saved(
     response = coordinator_client.post(URL, {"time_zone": zone})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The time zone was not changed." in page
+    assert "Your preferences were not changed." in page
     assert "is not a time zone we know. Choose one from the list." in page
     assert "<b>UTC</b>" not in page
     assert CoordinatorPreference.objects.count() == 0
