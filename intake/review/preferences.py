@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -59,12 +60,13 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Capitalised, as the patients' language menu shows them.
         team = _("The team's language (%(language)s)") % {
-            "language": language_name(team_language())
+            "language": capfirst(language_name(team_language()))
         }
         self.fields["language"].choices = [
             ("", team),
-            *((code, language_name(code)) for code in offered_languages()),
+            *((code, capfirst(language_name(code))) for code in offered_languages()),
         ]
         team = _("The team's time zone (%(zone)s)") % {"zone": team_time_zone()}
         self.fields["time_zone"].choices = [

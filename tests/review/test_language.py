@@ -45,7 +45,7 @@ def test_the_workspace_is_in_the_teams_language_until_a_coordinator_chooses(
     page = coordinator_client.get(URL).content.decode()
     assert '<html lang="es"' in page
     assert "Zona horaria" in page
-    assert "The team&#x27;s language (español)" in page
+    assert "The team&#x27;s language (Español)" in page
 
 
 def test_a_coordinator_chooses_spanish_and_the_queue_is_in_spanish(
