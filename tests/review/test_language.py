@@ -45,7 +45,7 @@ def test_the_workspace_is_in_the_teams_language_until_a_coordinator_chooses(
     page = coordinator_client.get(URL).content.decode()
     assert '<html lang="es"' in page
     assert "Zona horaria" in page
-    assert "The team&#x27;s language (Español)" in page
+    assert "El idioma del equipo (Español)" in page
 
 
 def test_a_coordinator_chooses_spanish_and_the_queue_is_in_spanish(
@@ -55,7 +55,7 @@ def test_a_coordinator_chooses_spanish_and_the_queue_is_in_spanish(
     assert response.status_code == 302
     assert CoordinatorPreference.objects.get(user=coordinator).language == "es"
     saved = coordinator_client.get(response.url).content.decode()
-    assert "Pages and the CSV export are in español" in saved
+    assert "la exportación CSV están en español" in saved
     queue = coordinator_client.get("/review/")
     page = queue.content.decode()
     assert '<html lang="es"' in page
