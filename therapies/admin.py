@@ -24,7 +24,15 @@ from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
-from .conditions import CONDITION_FIELDS, CONDITIONS, REQUIRED_ON_INDICATIONS, Match
+from .conditions import (
+    CAN_LEAVE_TO_CHECK,
+    CONDITION_FIELDS,
+    CONDITIONS,
+    NOT_KNOWN,
+    REQUIRED_ON_INDICATIONS,
+    VOCABULARIES,
+    Match,
+)
 from .models import (
     REVIEW_INTERVAL,
     CatalogVersion,
@@ -85,6 +93,7 @@ class RuleForm(forms.ModelForm):
             "note",
             *CONDITION_FIELDS,
             "no_limit_on",
+            "to_check",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -111,6 +120,40 @@ class RuleForm(forms.ModelForm):
                 required=False,
                 help_text=Rule._meta.get_field("no_limit_on").help_text,
             )
+        if "to_check" in self.fields:
+            self.fields["to_check"] = forms.MultipleChoiceField(
+                label=capfirst(Rule._meta.get_field("to_check").verbose_name),
+                choices=to_check_choices(),
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=Rule._meta.get_field("to_check").help_text,
+            )
+
+
+# An indication's disease is its own field; its rules cannot narrow it.
+INDICATION_TAKES = ("diseases",)
+
+
+def to_check_choices() -> list:
+    """The answers a rule on an indication can leave to check, grouped by
+    vocabulary under the conditions that ask it (several yes / no conditions
+    share one group)."""
+    groups: dict[str, list] = {}
+    for condition in CAN_LEAVE_TO_CHECK:
+        if condition.name in INDICATION_TAKES:
+            continue
+        groups.setdefault(condition.vocabulary, []).append(condition.labels[0])
+    return [
+        (
+            ", ".join(str(label) for label in labels),
+            [
+                (code, label)
+                for code, label in VOCABULARIES[vocabulary].choices
+                if code not in NOT_KNOWN
+            ],
+        )
+        for vocabulary, labels in groups.items()
+    ]
 
 
 class RuleAdminForm(ChangeReasonForm, RuleForm):
@@ -393,8 +436,9 @@ class IndicationRuleInline(RuleInline):
     fields = [
         "rule_summary",
         "note",
-        *condition_rows(leave_out=("diseases",)),
+        *condition_rows(leave_out=INDICATION_TAKES),
         "no_limit_on",
+        "to_check",
     ]
 
 
@@ -590,7 +634,14 @@ class RuleAdmin(CatalogAdmin):
         ),
         (
             _("Conditions"),
-            {"fields": ["rule_summary", *RuleInline.fields[1:], "no_limit_on"]},
+            {
+                "fields": [
+                    "rule_summary",
+                    *RuleInline.fields[1:],
+                    "no_limit_on",
+                    "to_check",
+                ]
+            },
         ),
     ]
     readonly_fields = ["rule_summary"]

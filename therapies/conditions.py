@@ -18,7 +18,10 @@ An answer the patient was not sure of, or was never asked ("" or None, and
 unless the rule accepts that very code (a topic for people not sure whether
 they have a caregiver accepts "unsure"). A condition can name more such codes
 (`undecided`): "another kind" of large B-cell lymphoma may still be one a
-label covers, so it is a point to check, not a miss.
+label covers, so it is a point to check, not a miss. A rule can name more of
+its own (`Rule.to_check`): where its label draws a line our answers cannot draw
+(relapse within 24 months, when we ask only about 12), the answers on the far
+side of our line are a point to check for that rule alone.
 """
 
 from __future__ import annotations
@@ -71,18 +74,22 @@ class Match(StrEnum):
 class Sentences:
     """A condition's sentences (msgids, translated when read).
 
-    `unknown` defaults to `missed`; `met_if_false` is a flag's sentence when it
-    is met by the answer being false.
+    `unknown` defaults to `missed`; `to_check`, said when a rule leaves the
+    answer to check (`Rule.to_check`), defaults to `unknown`; `met_if_false` is
+    a flag's sentence when it is met by the answer being false.
     """
 
     met: str
     missed: str
     unknown: str = ""
     met_if_false: str = ""
+    to_check: str = ""
 
-    def for_outcome(self, outcome: Outcome, value) -> str:
+    def for_outcome(self, outcome: Outcome, value, to_check: bool = False) -> str:
         if outcome is Outcome.MET:
             return self.met_if_false if self.met_if_false and not value else self.met
+        if outcome is Outcome.UNKNOWN and to_check and self.to_check:
+            return self.to_check
         if outcome is Outcome.UNKNOWN and self.unknown:
             return self.unknown
         return self.missed
@@ -182,6 +189,11 @@ CHOICE_SENTENCES = Sentences(
     missed=gettext_noop(
         "%(topic)s: this applies when the answer is “%(accepted)s”; you answered “%(answer)s”."
     ),
+    to_check=gettext_noop(
+        "%(topic)s: you answered “%(answer)s”; the label draws a finer line than "
+        "our questions, so whether it covers you is a point to check with your "
+        "care team."
+    ),
 )
 
 
@@ -260,18 +272,35 @@ class Condition:
             )
         return lambda value: bool(value) == accepted
 
-    def unmet(self, value) -> Outcome:
-        """Why a condition is not met by `value`: unknown or missed."""
+    @property
+    def can_leave_to_check(self) -> bool:
+        """Whether a rule can name answers of this condition to check (one
+        answer code, which a label's finer line may or may not take in)."""
+        return self.match is Match.ANY_OF
+
+    def codes_to_check(self, to_check) -> frozenset:
+        """The codes of a rule's `to_check` that are answers to this condition."""
+        if not self.can_leave_to_check:
+            return frozenset()
+        return frozenset(to_check) & frozenset(VOCABULARIES[self.vocabulary].values)
+
+    def unmet(self, value, to_check: frozenset = frozenset()) -> Outcome:
+        """Why a condition is not met by `value`: unknown or missed.
+
+        `to_check` holds the codes the rule leaves to check (`codes_to_check`).
+        """
         if self.match is Match.RANGE and not isinstance(value, int):
             return Outcome.UNKNOWN
         if self.match is Match.ANY_OF and (
-            value in NOT_KNOWN or value in self.undecided
+            value in NOT_KNOWN or value in self.undecided or value in to_check
         ):
             return Outcome.UNKNOWN
         return Outcome.MISSED
 
-    def sentence(self, accepted, value, outcome: Outcome) -> str:
-        message = self.sentences.for_outcome(outcome, value)
+    def sentence(
+        self, accepted, value, outcome: Outcome, to_check: bool = False
+    ) -> str:
+        message = self.sentences.for_outcome(outcome, value, to_check)
         return w._(message) % self.words(self, accepted, value)
 
     def summarise(self, criteria) -> str:
@@ -363,6 +392,11 @@ CONDITIONS: tuple[Condition, ...] = (
             missed=gettext_noop(
                 "This covers cancer that %(accepted)s; you answered “%(status)s”."
             ),
+            to_check=gettext_noop(
+                "Your cancer %(status)s: the label draws a line our questions do "
+                "not, so whether it covers yours is a point to check with your "
+                "care team."
+            ),
         ),
         relapse_words,
         vocabulary="relapse_status",
@@ -447,6 +481,15 @@ BY_NAME = {condition.name: condition for condition in CONDITIONS}
 CONDITION_FIELDS = tuple(name for c in CONDITIONS for name in c.fields)
 # Every answer some condition can read.
 ANSWERS_READ = frozenset(c.answer for c in CONDITIONS)
+# The conditions whose answers a rule can leave to check, and those answers:
+# every code of their vocabularies but "not sure", which is unknown anyway.
+CAN_LEAVE_TO_CHECK = tuple(c for c in CONDITIONS if c.can_leave_to_check)
+CODES_TO_CHECK = frozenset(
+    code
+    for c in CAN_LEAVE_TO_CHECK
+    for code in VOCABULARIES[c.vocabulary].values
+    if code not in NOT_KNOWN
+)
 # What a rule on an indication must say, in the table's order.
 REQUIRED_ON_INDICATIONS = tuple(c for c in CONDITIONS if c.required_on_indications)
 

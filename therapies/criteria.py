@@ -2,7 +2,9 @@
 
 A `Criteria` is a set of conditions on the contract's answers; every condition
 that is set must hold. Its fields are those of the conditions table
-(conditions.py). `evaluate` says, condition by condition, whether the answers
+(conditions.py), then `to_check`: the answer codes the rule leaves to check
+rather than missed, where its label draws a line our answers cannot (it never
+makes a condition met, so `matches` does not read it). `evaluate` says, condition by condition, whether the answers
 met it, missed it, or left it unknown (the patient answered "not sure", or was
 not asked), with a sentence in plain words for each; `Criteria.matches` says
 only whether all are met. Indications, topics and questions each carry one or
@@ -41,6 +43,7 @@ class Check(NamedTuple):
     condition: Condition
     accepted: object  # codes, (min, max) or a flag
     test: Callable[[object], bool]
+    to_check: frozenset = frozenset()  # answers the rule leaves to check
 
 
 class CriteriaMethods:
@@ -56,7 +59,12 @@ class CriteriaMethods:
             return self._checks
         except AttributeError:
             found = tuple(
-                Check(c, c.accepted(self), c.test(c.accepted(self)))
+                Check(
+                    c,
+                    c.accepted(self),
+                    c.test(c.accepted(self)),
+                    c.codes_to_check(self.to_check),
+                )
                 for c in CONDITIONS
                 if c.is_set(self)
             )
@@ -111,9 +119,15 @@ def _criteria_field(condition: Condition, name: str):
     return name, bool | None, field(default=None)
 
 
+# Not a condition: what the rule leaves to check of its conditions' answers.
+TO_CHECK_FIELD = ("to_check", tuple[str, ...], field(default=()))
+
 Criteria = make_dataclass(
     "Criteria",
-    [_criteria_field(c, name) for c in CONDITIONS for name in c.fields],
+    [
+        *(_criteria_field(c, name) for c in CONDITIONS for name in c.fields),
+        TO_CHECK_FIELD,
+    ],
     bases=(CriteriaMethods,),
     namespace={
         "__hash__": _hash,
@@ -163,13 +177,14 @@ class Evaluation:
 
 
 def _result(check: Check, answers) -> CriterionResult:
-    condition, accepted, test = check
+    condition, accepted, test, to_check = check
     value = getattr(answers, condition.answer)
-    outcome = Outcome.MET if test(value) else condition.unmet(value)
+    outcome = Outcome.MET if test(value) else condition.unmet(value, to_check)
+    left_to_check = bool(to_check) and value in to_check
     return CriterionResult(
         condition.answer,
         outcome,
-        lambda: condition.sentence(accepted, value, outcome),
+        lambda: condition.sentence(accepted, value, outcome, left_to_check),
         remarkable=value not in condition.unremarkable,
     )
 

@@ -42,12 +42,14 @@ OTHER_LANGUAGES = tuple(
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
-RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS, "no_limit_on"]
-# Rule keys added after rows were first seeded: conditions (conditions.py),
-# and the conditions a rule says the label sets no limit on.
+RULE_FIELDS = ["note", *m.Rule.CONDITION_FIELDS, "no_limit_on", "to_check"]
+# Rule keys added after rows were first seeded, oldest first: conditions
+# (conditions.py), the conditions a rule says the label sets no limit on, and
+# the answers it leaves to check.
 RULE_FIELDS_ADDED = (
     *(name for c in CONDITIONS if c.added for name in c.fields),
     "no_limit_on",
+    "to_check",
 )
 # What the history of a row the loader writes says about the change.
 CHANGE_REASON = "load_catalog"

@@ -29,6 +29,8 @@ from simple_history.models import HistoricalRecords
 
 from .conditions import (
     BY_NAME,
+    CAN_LEAVE_TO_CHECK,
+    CODES_TO_CHECK,
     CONDITION_FIELDS,
     CONDITIONS,
     REQUIRED_ON_INDICATIONS,
@@ -516,6 +518,21 @@ class OpenConditionsValidator:
         return isinstance(other, OpenConditionsValidator)
 
 
+@deconstructible
+class ToCheckValidator:
+    """Accepts a JSON list of answer codes a rule can leave to check."""
+
+    def __call__(self, value):
+        if not isinstance(value, list) or any(v not in CODES_TO_CHECK for v in value):
+            raise ValidationError(
+                _("Use a list of these codes: %(codes)s.")
+                % {"codes": ", ".join(sorted(CODES_TO_CHECK))}
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ToCheckValidator)
+
+
 # The Rule's condition fields, one or two per row of the conditions table.
 RuleConditions = type(
     "RuleConditions",
@@ -561,6 +578,20 @@ class Rule(RuleConditions):
             "an indication must say both, one way or the other."
         ),
     )
+    # Answers that may or may not meet the label: it draws a line our answers
+    # cannot (relapse within 24 months, when we ask about 12). They make the
+    # therapy a point to check with the care team, not a "not yet".
+    to_check = models.JSONField(
+        _("answers left to check"),
+        default=list,
+        blank=True,
+        validators=[ToCheckValidator()],
+        help_text=_(
+            "Tick an answer the rule does not accept but the label may still "
+            "cover, where the label draws a line our questions cannot: patients "
+            "who give it see the therapy as a point to check, not as a miss."
+        ),
+    )
     history = HistoricalRecords()
 
     # The conditions, in the order people read them; loader and admin use this.
@@ -602,6 +633,7 @@ class Rule(RuleConditions):
     def criteria(self, disease_code: str | None = None) -> Criteria:
         """This rule as a `Criteria`; an indication's rule takes its disease."""
         values = {name: getattr(self, name) for name in CONDITION_FIELDS}
+        values["to_check"] = self.to_check or ()
         if disease_code:
             values["diseases"] = (disease_code,)
         return Criteria.from_values(values)
@@ -619,6 +651,11 @@ class Rule(RuleConditions):
             for n in self.no_limit_on or ()
             if n in BY_NAME
         ]
+        if self.to_check:
+            parts.append(
+                _("to check: %(answers)s")
+                % {"answers": ", ".join(code_label(c) for c in self.to_check)}
+            )
         return "; ".join(parts) or _("no conditions")
 
     def clean(self):
@@ -649,6 +686,7 @@ def rule_problems(rule: Rule) -> list:
                 "a minimum of one or more prior lines."
             )
         )
+    problems += to_check_problems(rule, criteria)
     if rule.on_indication and criteria.lbcl_subtypes:
         disease = rule.indication.disease if rule.indication.disease_id else None
         if disease is not None and disease.code != "lbcl":
@@ -657,6 +695,59 @@ def rule_problems(rule: Rule) -> list:
                     "Kinds of large B-cell lymphoma only apply to an indication "
                     "for large B-cell lymphoma."
                 )
+            )
+    return problems
+
+
+def code_label(code: str) -> str:
+    """An answer code a rule may leave to check, as the intake words it."""
+    for condition in CAN_LEAVE_TO_CHECK:
+        vocabulary = VOCABULARIES[condition.vocabulary]
+        if code in vocabulary.values:
+            return str(vocabulary(code).label)
+    return code
+
+
+def to_check_problems(rule: Rule, criteria: Criteria) -> list:
+    """Why the answers `rule` leaves to check would mislead: each must answer
+    exactly one condition the rule sets, and one the rule does not accept."""
+    if not rule.to_check:
+        return []
+    if not rule.on_indication:
+        return [
+            _(
+                "Only a rule on an indication can leave answers to check: a "
+                "topic or a question either applies or it does not."
+            )
+        ]
+    problems = []
+    set_here = [c for c in criteria.conditions() if c.can_leave_to_check]
+    for code in rule.to_check:
+        answered = [c for c in set_here if code in c.codes_to_check((code,))]
+        words = {"answer": code_label(code)}
+        if not answered:
+            problems.append(
+                _(
+                    "“%(answer)s” is not an answer to a condition this rule "
+                    "sets, so it cannot be left to check."
+                )
+                % words
+            )
+        elif len(answered) > 1:
+            problems.append(
+                _(
+                    "“%(answer)s” answers more than one condition of this rule, "
+                    "so which one it leaves to check is unclear."
+                )
+                % words
+            )
+        elif code in answered[0].accepted(criteria):
+            problems.append(
+                _(
+                    "This rule accepts “%(answer)s”: untick it from the answers "
+                    "left to check."
+                )
+                % words
             )
     return problems
 

@@ -61,3 +61,18 @@ def test_an_editor_is_told_why_a_note_only_rule_is_refused(page, site):
     page.goto(f"{site}/admin/therapies/review-due/")
     expect(page.locator("#overdue")).to_be_visible()
     look(page, "review-due")
+
+
+def test_an_editor_sees_which_answers_a_rule_leaves_to_check(page, site):
+    sign_in(page, site)
+    page.goto(f"{site}/admin/therapies/indication/?q=carteyva-nmpa-fl")
+    page.get_by_role("link", name="Carteyva").first.click()
+    rule = page.locator(".inline-related").first
+    expect(rule).to_contain_text("to check: It came back more than 12 months")
+    expect(
+        rule.locator("input[name$='-to_check'][value='late_relapse']")
+    ).to_be_checked()
+    expect(
+        rule.locator("input[name$='-to_check'][value='early_relapse']")
+    ).not_to_be_checked()
+    look(page, "indication-to-check")

@@ -501,3 +501,49 @@ def test_a_kind_a_dlbcl_label_does_not_name_is_a_point_to_check_in_europe(
     therapies, not_yet = suggested(catalog, answers)
     assert "breyanzi" not in therapies
     assert not_yet["breyanzi"].unsure, "shown under “To check”, never left out"
+
+
+FL_3L_CN = dict(
+    disease="fl",
+    age=54,
+    prior_lines=2,
+    prior_therapies=["chemoimmunotherapy"],
+    transplant_eligible="no",
+    country="CN",
+)
+
+
+def test_a_late_relapse_of_follicular_lymphoma_in_china_makes_carteyva_a_point_to_check(
+    catalog,
+):
+    # The NMPA label's line is 24 months; we ask only whether it was 12.
+    result = suggest(
+        parse_answers(patient(**FL_3L_CN, relapse_status="late_relapse")), catalog
+    )
+    assert "carteyva" not in {m.therapy.slug for m in result.therapies}
+    assert [n.therapy.slug for n in result.to_check] == ["carteyva"]
+    (missing,) = result.to_check[0].missing
+    assert "point to check" in missing
+    assert result.fit == "unknown"
+
+
+@pytest.mark.parametrize(
+    "status,fits", [("early_relapse", True), ("refractory", True), ("remission", False)]
+)
+def test_carteyva_for_follicular_lymphoma_still_fits_or_misses_the_other_answers(
+    catalog, status, fits
+):
+    therapies, not_yet = suggested(catalog, patient(**FL_3L_CN, relapse_status=status))
+    assert ("carteyva" in therapies) is fits
+    if not fits:
+        assert not not_yet["carteyva"].unsure, "a definite “not yet”"
+
+
+def test_a_late_relapse_after_one_line_leaves_carteyva_out_of_the_points_to_check(
+    catalog,
+):
+    # One line is a definite miss: the relapse left to check cannot save it.
+    answers = patient(**{**FL_3L_CN, "prior_lines": 1}, relapse_status="late_relapse")
+    result = suggest(parse_answers(answers), catalog)
+    assert "carteyva" not in {m.therapy.slug for m in result.therapies}
+    assert "carteyva" not in {n.therapy.slug for n in result.to_check}

@@ -5,7 +5,14 @@ from django.db import models
 
 from therapies import admin as catalog_admin
 from therapies.admin import IndicationRuleInline, RuleAdmin, RuleForm, RuleInline
-from therapies.conditions import CONDITION_FIELDS, CONDITIONS, Condition, Match
+from therapies.conditions import (
+    CODES_TO_CHECK,
+    CONDITION_FIELDS,
+    CONDITIONS,
+    VOCABULARIES,
+    Condition,
+    Match,
+)
 from therapies.criteria import Criteria
 from therapies.loader import RULE_FIELDS
 from therapies.models import CodesValidator, Rule
@@ -18,15 +25,17 @@ def flattened(rows) -> list[str]:
 
 
 def test_the_criteria_fields_are_the_table_s_in_its_order():
-    assert tuple(Criteria.__dataclass_fields__) == CONDITION_FIELDS
+    # Then what the rule leaves to check of its conditions' answers.
+    assert tuple(Criteria.__dataclass_fields__) == (*CONDITION_FIELDS, "to_check")
     assert CONDITION_FIELDS == tuple(n for c in CONDITIONS for n in c.fields)
     assert "lbcl_subtypes" in CONDITION_FIELDS
 
 
 def test_the_rule_model_holds_each_condition_with_its_vocabulary_or_range():
     stored = {f.name for f in Rule._meta.concrete_fields} - OWNER_FIELDS
-    # Besides the conditions, a rule may say the label sets no limit on one.
-    assert stored == {*CONDITION_FIELDS, "no_limit_on"}
+    # Besides the conditions, a rule may say the label sets no limit on one,
+    # and which answers it leaves to check.
+    assert stored == {*CONDITION_FIELDS, "no_limit_on", "to_check"}
     assert Rule.CONDITION_FIELDS == CONDITION_FIELDS
     for condition in CONDITIONS:
         for name, label in zip(condition.fields, condition.labels, strict=True):
@@ -49,7 +58,7 @@ def test_every_range_condition_keeps_its_ends_in_order_in_the_database():
 
 
 def test_the_admin_and_the_seed_files_offer_every_condition():
-    assert RuleForm.Meta.fields[4:] == [*CONDITION_FIELDS, "no_limit_on"]
+    assert RuleForm.Meta.fields[4:] == [*CONDITION_FIELDS, "no_limit_on", "to_check"]
     # Each rule also shows its one-line summary; an indication's may say the
     # label sets no limit on a condition.
     assert sorted(flattened(RuleInline.fields)) == sorted(
@@ -60,15 +69,28 @@ def test_the_admin_and_the_seed_files_offer_every_condition():
             "rule_summary",
             "note",
             "no_limit_on",
+            "to_check",
             *(n for n in CONDITION_FIELDS if n != "diseases"),
         ]
     )
     assert set(flattened(RuleAdmin.fieldsets[1][1]["fields"])) >= set(CONDITION_FIELDS)
-    assert RULE_FIELDS == ["note", *CONDITION_FIELDS, "no_limit_on"]
+    assert RULE_FIELDS == ["note", *CONDITION_FIELDS, "no_limit_on", "to_check"]
     form = RuleForm()
     for condition in CONDITIONS:
         if condition.takes_codes:
             assert list(form.fields[condition.name].choices) == list(condition.choices)
+
+
+def test_the_admin_offers_to_leave_to_check_every_answer_an_indication_s_rule_reads():
+    offered = {
+        code
+        for _group, codes in RuleForm().fields["to_check"].choices
+        for code, _label in codes
+    }
+    # "not sure" is unknown anyway; the disease is the indication's own.
+    assert "unsure" not in offered
+    assert offered == CODES_TO_CHECK - set(VOCABULARIES["disease"].values)
+    assert {"late_relapse", "other", "no", "relapse_late"} <= offered
 
 
 def test_a_new_row_in_the_table_appears_in_the_admin_layout(monkeypatch):

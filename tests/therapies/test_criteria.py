@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from intake.answers import parse_answers
 from tests.strategies import answers_strategy, answers_v2_strategy
-from therapies.conditions import CONDITIONS, Match
+from therapies.conditions import CODES_TO_CHECK, CONDITIONS, Match
 from therapies.criteria import Criteria, Outcome, evaluate, met_reasons
 
 
@@ -29,6 +29,7 @@ criteria_strategy = st.builds(
         for condition in CONDITIONS
         for name in condition.fields
     },
+    to_check=st.lists(st.sampled_from(sorted(CODES_TO_CHECK)), max_size=3).map(tuple),
 )
 
 
@@ -157,3 +158,27 @@ def test_no_caller_can_leave_sentences_in_another_language_in_the_memo():
     assert spanish[0].startswith("Diagnóstico")
     with translation.override("es"):
         assert met_reasons(criteria, answers, "es") == spanish
+
+
+def test_an_answer_a_rule_leaves_to_check_is_unknown_with_its_own_sentence():
+    criteria = Criteria(
+        relapse_statuses=("refractory", "early_relapse"), to_check=("late_relapse",)
+    )
+    late = parse_answers({"relapse_status": "late_relapse"})
+    result = _outcome(criteria, late, "relapse_status")
+    assert result.outcome is Outcome.UNKNOWN
+    assert "point to check with your care team" in result.text
+    assert not criteria.matches(late)
+    remission = parse_answers({"relapse_status": "remission"})
+    assert _outcome(criteria, remission, "relapse_status").outcome is Outcome.MISSED
+    early = parse_answers({"relapse_status": "early_relapse"})
+    assert criteria.matches(early)
+
+
+def test_without_answers_to_check_a_rule_misses_the_same_answer():
+    criteria = Criteria(relapse_statuses=("refractory", "early_relapse"))
+    late = parse_answers({"relapse_status": "late_relapse"})
+    assert _outcome(criteria, late, "relapse_status").outcome is Outcome.MISSED
+    assert criteria != Criteria(
+        relapse_statuses=("refractory", "early_relapse"), to_check=("late_relapse",)
+    )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -152,6 +153,79 @@ def test_an_impossible_rule_is_refused_in_plain_words(
     assert sentence in html
     assert "range_ordered" not in html
     assert not indication.rules.exists()
+
+
+RULE_24_MONTHS = {
+    "note": "Refractory or back within 24 months",
+    "min_prior_lines": "2",
+    "relapse_statuses": ["refractory", "early_relapse"],
+}
+
+
+def test_a_rule_may_leave_an_answer_to_check_and_says_so_in_short(editor_client):
+    indication = IndicationFactory()
+    response = _save_indication(
+        editor_client, indication, [{**RULE_24_MONTHS, "to_check": ["late_relapse"]}]
+    )
+    assert response.status_code == 302
+    rule = indication.rules.get()
+    assert rule.to_check == ["late_relapse"]
+    assert rule.criteria().to_check == ("late_relapse",)
+    assert "to check: It came back more than 12 months" in rule.summary()
+
+
+@pytest.mark.parametrize(
+    "rule, sentence",
+    [
+        (
+            {**RULE_24_MONTHS, "to_check": ["early_relapse"]},
+            "This rule accepts “It came back within 12 months",
+        ),
+        (
+            {**RULE_24_MONTHS, "to_check": ["dlbcl"]},
+            "is not an answer to a condition this rule sets",
+        ),
+        (
+            {**RULE_24_MONTHS, "to_check": ["not_a_code"]},
+            "Select a valid choice",
+        ),
+    ],
+    ids=["accepted", "condition-not-set", "unknown-code"],
+)
+def test_an_answer_left_to_check_that_would_mislead_is_refused(
+    editor_client, rule, sentence
+):
+    indication = IndicationFactory()
+    response = _save_indication(editor_client, indication, [rule])
+    assert response.status_code == 200
+    assert sentence in response.content.decode()
+    assert not indication.rules.exists()
+
+
+def test_a_stored_list_of_answers_to_check_takes_only_known_codes(catalog):
+    rule = Rule.objects.filter(indication__slug="carteyva-nmpa-fl").get()
+    rule.to_check = ["late_relapse", "24_months"]
+    with pytest.raises(ValidationError, match="Use a list of these codes"):
+        rule.full_clean()
+
+
+def test_only_an_indication_s_rule_may_leave_an_answer_to_check(catalog):
+    rule = Rule(
+        topic=DiscussionTopic.objects.first(),
+        relapse_statuses=["refractory"],
+        to_check=["late_relapse"],
+    )
+    with pytest.raises(ValidationError, match="Only a rule on an indication"):
+        rule.full_clean()
+
+
+def test_a_yes_or_no_left_to_check_must_name_one_condition(catalog):
+    rule = Rule.objects.filter(indication__slug="carteyva-nmpa-fl").get()
+    rule.caregiver = ["yes"]
+    rule.travel_abroad = ["yes"]
+    rule.to_check = ["no"]
+    with pytest.raises(ValidationError, match="more than one condition"):
+        rule.full_clean()
 
 
 def test_every_seeded_rule_passes_the_editors_checks(catalog):

@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core.management import call_command
 
 from therapies import models as m
@@ -202,24 +203,30 @@ def test_a_staff_edit_to_an_emergency_number_is_kept(db):
     assert number.second_number == "112"
 
 
-def _as_seeded_before_the_subtype_condition_existed(slug: str) -> None:
+def _as_seeded_before_the_subtype_condition_existed(
+    slug: str, added: tuple = ("lbcl_subtypes", "no_limit_on", "to_check")
+) -> None:
     """The topic as the release before lymphoma subtypes left it: its rules
-    hashed without the `lbcl_subtypes` key (nor `no_limit_on`, added later)."""
+    hashed without the `lbcl_subtypes` key (nor those added later: `added`)."""
     from therapies.loader import KINDS, _hash, _row_state
 
     kind = next(k for k in KINDS if k.name == "topic")
     topic = m.DiscussionTopic.objects.get(slug=slug)
     old = _row_state(kind, topic)
     old["rules"] = [
-        {k: v for k, v in rule.items() if k not in ("lbcl_subtypes", "no_limit_on")}
-        for rule in old["rules"]
+        {k: v for k, v in rule.items() if k not in added} for rule in old["rules"]
     ]
     topic.seed_hash = _hash(old)
     topic.save()
 
 
-def test_a_changed_seed_reaches_rules_seeded_before_a_condition_was_added(db):
-    _as_seeded_before_the_subtype_condition_existed("bridging-therapy")
+@pytest.mark.parametrize(
+    "added",
+    [("lbcl_subtypes", "no_limit_on", "to_check"), ("to_check",)],
+    ids=["before-subtypes", "before-answers-to-check"],
+)
+def test_a_changed_seed_reaches_rules_seeded_before_a_condition_was_added(db, added):
+    _as_seeded_before_the_subtype_condition_existed("bridging-therapy", added)
     assert m.Rule.objects.filter(topic__slug="bridging-therapy").exists()
     data = read_catalog()
     topic = next(t for t in data["topic"] if t["slug"] == "bridging-therapy")

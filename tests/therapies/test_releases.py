@@ -14,11 +14,13 @@ from therapies.releases import (
     release_republish,
 )
 from therapies.snapshot import (
+    Catalog,
     clear_cache,
     get_catalog,
     release_catalog,
     working_catalog,
 )
+from therapies.snapshot_json import catalog_from_json, to_json
 
 LBCL_US = {
     "recent_infusion": "no",
@@ -192,3 +194,26 @@ def test_suggest_refuses_a_release_that_does_not_exist(catalog, tmp_path):
     with pytest.raises(CommandError, match="no catalog release 99") as refusal:
         call_command("suggest", "--answers", str(path), "--release", "99")
     assert refusal.value.returncode == 2
+
+
+def _carteyva_fl_criteria(catalog):
+    (indication,) = (i for i in catalog.indications if i.slug == "carteyva-nmpa-fl")
+    (rule,) = indication.rules
+    return rule.criteria
+
+
+def test_a_release_keeps_the_answers_a_rule_leaves_to_check(catalog):
+    clear_cache()
+    published = release_catalog(1)
+    assert _carteyva_fl_criteria(published).to_check == ("late_relapse",)
+
+
+def test_a_release_published_before_answers_to_check_existed_reads_back_without(
+    catalog,
+):
+    data = to_json(working_catalog())
+    for indication in data["indications"]:
+        for rule in indication["rules"]:
+            del rule["criteria"]["to_check"]
+    older = catalog_from_json(Catalog, data)
+    assert _carteyva_fl_criteria(older).to_check == ()
