@@ -3,22 +3,24 @@
 The patient's page does not change with the edit; the reviewer sees the change
 and the reference patient it breaks; the editor cannot publish; the editor
 updates the reference patient's expectation, the reviewer publishes, and the
-patient's next page load shows the new rule.
+patient's next page load shows the new rule. The navigator she asked to call
+her still sees what she was shown under release 1, and what release 2 changed.
 """
 
 import pytest
 from playwright.sync_api import expect
 
+from intake import services
 from tests.browser.conftest import DESKTOP
+from tests.browser.staff import PASSWORD, sign_in_to_admin
 from tests.factories import (
     AuthenticatorAppFactory,
-    CatalogEditorFactory,
     ClinicalReviewerFactory,
+    CoordinatorFactory,
     app_code,
 )
 from therapies.models import CatalogRelease, Indication, ReferencePatient
 
-PASSWORD = "correct horse battery staple"
 PUBLISH = "/admin/therapies/catalogrelease/publish/"
 REFERENCE = "young adult B-ALL, refractory, US"
 YOUNG_ADULT_B_ALL = {
@@ -35,16 +37,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP}
 
 
-def sign_in(page, site, factory, username):
-    app = AuthenticatorAppFactory(user=factory(username=username, password=PASSWORD))
-    page.goto(f"{site}/admin/")
-    page.get_by_label("Username:").fill(username)
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(app_code(app))
-    page.get_by_role("button", name="Continue").click()
-
-
 def shortlist(page):
     return page.locator("#shortlist-heading").locator("..")
 
@@ -53,12 +45,23 @@ def test_an_age_limit_reaches_patients_only_once_a_second_person_publishes_it(
     page, browser, site, make_submission
 ):
     submission = make_submission(YOUNG_ADULT_B_ALL, submitted=True)
+    asked = services.submission_request_contact(
+        submission=submission,
+        name="Young Adult",
+        email="young@example.org",
+        phone="",
+        preferred_language="en",
+        preferred_time="",
+    )
+    nora = AuthenticatorAppFactory(
+        user=CoordinatorFactory(username="nora", password=PASSWORD)
+    )
     results = f"{site}/i/{submission.token}/results/"
     page.goto(results)
     expect(shortlist(page)).to_contain_text("Kymriah")
 
     editor = page.context.new_page()
-    sign_in(editor, site, CatalogEditorFactory, "editor")
+    sign_in_to_admin(editor, site)
     indication = Indication.objects.get(slug="kymriah-fda-b-all")
     editor.goto(f"{site}/admin/therapies/indication/{indication.pk}/change/")
     editor.locator("#id_rules-0-max_age").fill("21")
@@ -76,7 +79,7 @@ def test_an_age_limit_reaches_patients_only_once_a_second_person_publishes_it(
 
     reviewing = browser.new_context(viewport=DESKTOP)
     reviewer = reviewing.new_page()
-    sign_in(reviewer, site, ClinicalReviewerFactory, "reviewer")
+    sign_in_to_admin(reviewer, site, ClinicalReviewerFactory, "reviewer")
     reviewer.goto(f"{site}{PUBLISH}")
     main = reviewer.locator("#content-main")
     expect(main).to_contain_text("kymriah-fda-b-all")
@@ -102,3 +105,18 @@ def test_an_age_limit_reaches_patients_only_once_a_second_person_publishes_it(
     page.goto(results)
     expect(shortlist(page)).not_to_contain_text("Kymriah")
     reviewing.close()
+
+    # The navigator she asked to call her sees what she was shown: release 1.
+    coordinator = page.context.new_page()
+    coordinator.goto(f"{site}/accounts/login/")
+    coordinator.get_by_label("Username").fill("nora")
+    coordinator.get_by_label("Password").fill(PASSWORD)
+    coordinator.get_by_role("button", name="Sign in").click()
+    coordinator.get_by_label("Code").fill(app_code(nora))
+    coordinator.get_by_role("button", name="Continue").click()
+    coordinator.goto(f"{site}/review/{asked.reference}/")
+    shown = coordinator.locator("#suggestions-heading").locator("..")
+    expect(shown).to_contain_text("Computed with catalog release 1")
+    expect(shown).to_contain_text("Kymriah")
+    expect(shown).to_contain_text("release 2 shows this patient something else")
+    expect(shown).to_contain_text("No longer shown: Kymriah (FDA)")

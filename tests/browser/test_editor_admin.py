@@ -7,9 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP
-from tests.factories import AuthenticatorAppFactory, CatalogEditorFactory, app_code
-
-PASSWORD = "correct horse battery staple"
+from tests.browser.staff import sign_in_to_admin
 
 
 @pytest.fixture
@@ -23,20 +21,8 @@ def look(page, name):
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
-def sign_in(page, site):
-    app = AuthenticatorAppFactory(
-        user=CatalogEditorFactory(username="editor", password=PASSWORD)
-    )
-    page.goto(f"{site}/admin/")
-    page.get_by_label("Username:").fill("editor")
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(app_code(app))
-    page.get_by_role("button", name="Continue").click()
-
-
 def test_an_editor_is_told_why_a_note_only_rule_is_refused(page, site):
-    sign_in(page, site)
+    sign_in_to_admin(page, site)
     look(page, "admin-index")
     page.goto(f"{site}/admin/therapies/indication/")
     look(page, "indication-list")
@@ -64,7 +50,7 @@ def test_an_editor_is_told_why_a_note_only_rule_is_refused(page, site):
 
 
 def test_an_editor_sees_which_answers_a_rule_leaves_to_check(page, site):
-    sign_in(page, site)
+    sign_in_to_admin(page, site)
     page.goto(f"{site}/admin/therapies/indication/?q=carteyva-nmpa-fl")
     page.get_by_role("link", name="Carteyva").first.click()
     rule = page.locator(".inline-related").first

@@ -4,10 +4,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP
-from tests.factories import AuthenticatorAppFactory, CatalogEditorFactory, app_code
+from tests.browser.staff import sign_in_to_admin
 from tests.releases import publish_working_copy
 
-PASSWORD = "correct horse battery staple"
 OLD_TITLE = "Cost, insurance and help with expenses"
 NEW_TITLE = "What CAR T costs and who can help pay"
 
@@ -30,15 +29,7 @@ def test_a_topic_changed_in_the_admin_shows_on_a_patients_results(
     page.goto(results)
     expect(topic_titles(page).filter(has_text=OLD_TITLE)).to_have_count(1)
 
-    app = AuthenticatorAppFactory(
-        user=CatalogEditorFactory(username="editor", password=PASSWORD)
-    )
-    page.goto(f"{site}/admin/")
-    page.get_by_label("Username:").fill("editor")
-    page.get_by_label("Password:").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code").fill(app_code(app))
-    page.get_by_role("button", name="Continue").click()
+    sign_in_to_admin(page, site)
     page.get_by_role("link", name="Discussion topics").first.click()
     page.get_by_role("link", name=OLD_TITLE).click()
     page.get_by_label("Title [en]:").fill(NEW_TITLE)
