@@ -193,9 +193,11 @@ def catalog_changes(before: dict, after: dict) -> list[RecordChange]:
     return changes
 
 
-def _records(collection: str, value) -> dict[str, dict]:
+def _records(collection: str, value) -> dict:
     if isinstance(value, dict):
         return value
+    if value and isinstance(value[0], list):  # a dict stored as [key, value] pairs
+        return dict(value)
     names = RECORD_KEYS.get(collection)
     records = {}
     for record in value:
@@ -213,10 +215,15 @@ def _collection_changes(collection, old, new) -> list[RecordChange]:
         elif key not in old:
             changes.append(RecordChange(collection, key, "added"))
         elif old[key] != new[key]:
-            fields = _field_changes(old[key], new[key])
+            fields = _field_changes(_as_record(old[key]), _as_record(new[key]))
             if fields:
                 changes.append(RecordChange(collection, key, "changed", fields))
     return changes
+
+
+def _as_record(value) -> dict:
+    """A record's fields; a plain value (a country's regulator) is one field."""
+    return value if isinstance(value, dict) else {"value": value}
 
 
 def _field_changes(old: dict, new: dict) -> tuple[FieldChange, ...]:
@@ -241,8 +248,11 @@ def _plain(value) -> str:
     if isinstance(value, list) and len(value) == 2 and isinstance(value[1], bool):
         return str(value[0])  # a translated text: [text, english_only]
     if isinstance(value, dict):
+        # Sorted: PostgreSQL's jsonb keeps an object's keys in an order of its own.
         return ", ".join(
-            f"{k}={_plain(v)}" for k, v in value.items() if v not in (None, [], "")
+            f"{k}={_plain(v)}"
+            for k, v in sorted(value.items())
+            if v not in (None, [], "")
         )
     if isinstance(value, list):
         return "; ".join(_plain(item) for item in value)

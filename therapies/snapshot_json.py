@@ -40,7 +40,9 @@ def to_json(value):
     if isinstance(value, tuple | list):
         return [to_json(item) for item in value]
     if isinstance(value, dict):
-        return {key: to_json(item) for key, item in value.items()}
+        # Pairs, not an object: PostgreSQL's jsonb does not keep the order of
+        # an object's keys, and the catalog's dicts are in display order.
+        return [[key, to_json(item)] for key, item in value.items()]
     return value
 
 
@@ -56,8 +58,8 @@ def _hints(cls) -> dict:
 
 
 def _from_json(hint, value):
-    if value is None:
-        return None
+    if value is None or hint is None:
+        return value
     if hasattr(hint, "from_json"):
         return hint.from_json(value)
     if hint is datetime.date:
@@ -67,8 +69,9 @@ def _from_json(hint, value):
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple:
         return tuple(_from_json(args[0], item) for item in value)
-    if origin is dict and args:
-        return {key: _from_json(args[1], item) for key, item in value.items()}
+    if hint is dict or origin is dict:
+        item_hint = args[1] if args else None
+        return {key: _from_json(item_hint, item) for key, item in value}
     if origin in (typing.Union, types.UnionType):
         (inner,) = (arg for arg in args if arg is not type(None))
         return _from_json(inner, value)

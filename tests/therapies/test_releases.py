@@ -146,6 +146,10 @@ def test_an_older_release_is_read_back_exactly_as_published(catalog):
     assert again.topics == before.topics
     assert again.indications == before.indications
     assert again.release == 1
+    # In the same order too (PostgreSQL's jsonb would sort an object's keys).
+    assert list(again.regulators) == list(before.regulators)
+    assert list(again.diseases) == list(before.diseases)
+    assert again.reference_patients == before.reference_patients
 
 
 def test_reading_a_release_takes_two_queries_whatever_its_size(
