@@ -45,7 +45,7 @@ def test_a_coordinator_chooses_spanish_and_works_in_it(page, site, axe_check):
     ).to_be_visible()
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Pages and the CSV export are in español")).to_be_visible()
+    expect(page.get_by_text("la exportación CSV están en español")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     axe_check(page)
     shoot(page, "preferences-es")
