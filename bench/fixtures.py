@@ -95,7 +95,11 @@ def build() -> dict:
         for _ in range(DRAFTS)
     ]
     results = _sample(submitted, "token", ROWS, rng)
-    details = _sample(submitted.filter(contact_requested=True), "reference", ROWS, rng)
+    # Contacted requests: the detail page with all its parts (the referral
+    # form and its centre list come only at that status), so both sizes
+    # count the same page.
+    contacted = submitted.filter(contact_requested=True, review_status="contacted")
+    details = _sample(contacted, "reference", ROWS, rng)
     deep_filtered = urlencode({**DEEP_FILTER, "after": deep_cursor(DEEP_FILTER, user)})
     endpoints = [
         {"name": "bare", "paths": ["/__bench__/bare"]},

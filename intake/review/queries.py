@@ -23,8 +23,8 @@ class Cursor:
     Keyset pagination: the next page is "rows after this one", found through
     the `queue_order` index (or the filter's own partial index) whatever the
     page number, with no OFFSET to skip and no COUNT(*) of the table. A page
-    that runs past the last urgent row takes its remaining rows with a second
-    query (see `SubmissionQuerySet.after`).
+    that starts among the urgent rows also reads the first other rows, with a
+    second query (see `SubmissionQuerySet.after`).
     """
 
     urgent: bool
@@ -75,8 +75,10 @@ def queue_page(
         rows = list(queue[:wanted])
     else:
         rows = list(queue.after(cursor)[:wanted])
-        if cursor.urgent and len(rows) < wanted and urgency != "yes":
-            rows += queue.filter(urgent=False)[: wanted - len(rows)]
+        if cursor.urgent and urgency != "yes":
+            # Read even when the urgent rows fill the page: a page then runs
+            # the same queries with ten requests or a million.
+            rows = [*rows, *queue.filter(urgent=False)[:wanted]][:wanted]
     if len(rows) <= PAGE_SIZE:
         return rows, None
     rows = rows[:PAGE_SIZE]
