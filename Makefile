@@ -10,10 +10,15 @@ export DEBUG ?= True
 
 .PHONY: run test lint format check migrate catalog demo bench lighthouse soak messages bootstrap-css clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt | .env
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+# For a bare `manage.py` on this machine (settings read it; git-ignored). Never
+# copy it to a server: a server sets its variables in the environment.
+.env:
+	printf '# Local development only, written by make; not for a server.\nDEBUG=True\n' > $@
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput

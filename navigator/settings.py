@@ -4,8 +4,11 @@ One file, driven by the environment. DEBUG is off unless set, so a deployment
 that forgets it never shows debug pages with health data; with DEBUG off,
 SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be given, or start-up stops
 with a message naming what is missing. Local development sets only DEBUG=True
-(`make run` does) and runs with a SQLite file in the project folder.
-`.env.example` lists every variable read here.
+and runs with a SQLite file in the project folder: `make` writes a git-ignored
+`.env` holding DEBUG=True, read below for any variable the environment leaves
+unset, so a bare `manage.py` works on a developer's machine too. A server sets
+its variables in the environment and has no `.env` (NAVIGATOR_ENV_FILE names
+another file; empty reads none). `.env.example` lists every variable read here.
 """
 
 import os
@@ -16,8 +19,14 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The environment wins over the file (override=False).
+ENV_FILE = os.environ.get("NAVIGATOR_ENV_FILE", str(BASE_DIR / ".env")).strip()
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_str(name: str, default: str = "") -> str:

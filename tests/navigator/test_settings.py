@@ -23,11 +23,13 @@ READ_VARIABLES = (
 
 
 def read_settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    """The settings as a server with only `env` would read them: the local
+    `.env` that `make` writes is left out unless NAVIGATOR_ENV_FILE names one."""
     clean = {k: v for k, v in os.environ.items() if k not in READ_VARIABLES}
     return subprocess.run(
         [sys.executable, "-c", f"from navigator import settings as s; {code}"],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**clean, "NAVIGATOR_ENV_FILE": "", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -59,3 +61,27 @@ def test_trusted_proxies_come_from_the_environment():
     assert read_settings(code, DEBUG="True").stdout.strip() == "[]"
     trusted = read_settings(code, DEBUG="True", TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8")
     assert trusted.stdout.strip() == "['127.0.0.1', '10.0.0.0/8']"
+
+
+def test_a_local_env_file_fills_in_what_the_environment_leaves_unset(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=True\nREDIS_URL=\n")
+    given = {"NAVIGATOR_ENV_FILE": str(env_file)}
+    assert read_settings("print(s.DEBUG)", **given).stdout.strip() == "True"
+    # The environment wins: a server's DEBUG=False is never turned on by a file.
+    off = read_settings("print(s.DEBUG)", **given, DEBUG="False", **DEPLOY)
+    assert off.stdout.strip() == "False"
+
+
+def test_make_writes_a_local_env_file_that_turns_debug_on(tmp_path):
+    made = subprocess.run(
+        ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), ".env"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    env_file = tmp_path / ".env"
+    result = read_settings("print(s.DEBUG)", NAVIGATOR_ENV_FILE=str(env_file))
+    assert result.stdout.strip() == "True", result.stderr
