@@ -16,7 +16,7 @@ from django_countries import countries
 
 from .emergency import emergency_for_request, emergency_help
 from .models import Indication, Therapy, TreatmentCenter
-from .snapshot import catalog_language, trial_info, translated_text
+from .snapshot import catalog_language, translated_text, trial_info
 from .vocabulary import RelapseStatus, Symptom
 
 ORDINAL_LINES = {

@@ -35,7 +35,7 @@ def test_a_large_b_cell_lymphoma_patient_sees_zuma_1_and_7_not_zuma_5(
     assert "ZUMA-1" in yescarta and "ZUMA-7" in yescarta
     assert "ZUMA-5" not in yescarta
     assert "(grade 3 or higher): 21%" not in yescarta
-    assert "146 people with follicular or marginal zone lymphoma" not in yescarta
+    assert "146 people" not in yescarta
     assert "Severe cytokine release syndrome (CRS, grade 3 or higher): 13%" in yescarta
 
 
