@@ -33,6 +33,7 @@ from therapies.snapshot import (
     RuleInfo,
     TherapyInfo,
     TopicInfo,
+    TrialInfo,
 )
 from therapies.vocabulary import AFTER_CAR_T_FAILED, DiseaseCode
 
@@ -58,6 +59,8 @@ class TherapyMatch:
     reasons: tuple[str, ...]
     cautions: tuple[str, ...] = ()
     also_approved_by: tuple[str, ...] = ()
+    # The product's trials in the patient's disease only (the indication's).
+    trials: tuple[TrialInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                     abroad=indication.regulator != home,
                     reasons=met_reasons(rule.criteria, answers, language),
                     cautions=_cautions(indication, answers),
+                    trials=catalog.trials_for(slug, indication.disease),
                 )
             continue
         if slug in matched or slug in near:

@@ -273,6 +273,19 @@ class PriceFactory(ReviewedFactory):
     note = "A made-up estimate."
 
 
+class TrialResultFactory(ReviewedFactory):
+    class Meta:
+        model = catalog.TrialResult
+
+    slug = factory.Sequence(lambda n: f"test-trial-{n}")
+    therapy = factory.SubFactory(TherapyFactory)
+    disease = factory.SubFactory(DiseaseFactory)
+    trial = factory.Sequence(lambda n: f"TEST-{n}")
+    population = "Made-up adults with large B-cell lymphoma."
+    results = "A made-up result."
+    severe_crs = 5
+
+
 # ---------------------------------------------------------------- intake
 
 # A made-up patient whose answers follow the intake contract.

@@ -48,6 +48,7 @@ from .models import (
     Source,
     Therapy,
     TreatmentCenter,
+    TrialResult,
 )
 
 
@@ -684,6 +685,46 @@ class PriceAdmin(TranslatedAdmin):
     list_select_related = ["therapy"]
     search_fields = ["therapy__brand_name", "label", "country", "note"]
     autocomplete_fields = ["therapy", "sources"]
+
+
+@admin.register(TrialResult)
+class TrialResultAdmin(TranslatedAdmin):
+    list_display = [
+        "trial",
+        "therapy",
+        "disease",
+        "patients",
+        "severe_crs",
+        "severe_neuro",
+        "last_reviewed",
+    ]
+    list_filter = ["therapy", "disease", ReviewOverdueFilter]
+    list_select_related = ["therapy", "disease"]
+    search_fields = ["trial", "slug", "therapy__brand_name", "disease__name"]
+    autocomplete_fields = ["therapy", "disease", "sources"]
+    prepopulated_fields = {"slug": ["trial"]}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    ("therapy", "disease"),
+                    ("trial", "patients"),
+                    "order",
+                    "retired_on",
+                ]
+            },
+        ),
+        (
+            _("Severe side effects"),
+            {"fields": [("severe_crs", "crs_grade"), ("severe_neuro", "neuro_grade")]},
+        ),
+        languages_fieldset(
+            _("Content in each language"), "population", "results", "note"
+        ),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
 
 
 @admin.register(EmergencyNumber)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -206,6 +207,26 @@ KINDS = [
         ("number", "second_number", "second_number_use", "last_reviewed"),
         m2m={"sources": (m.Source, "key")},
     ),
+    Kind(
+        "trial",
+        m.TrialResult,
+        ("slug",),
+        (
+            "trial",
+            "population",
+            "patients",
+            "results",
+            "severe_crs",
+            "crs_grade",
+            "severe_neuro",
+            "neuro_grade",
+            "note",
+            "order",
+            "last_reviewed",
+        ),
+        fks={"therapy": (m.Therapy, "slug"), "disease": (m.Disease, "code")},
+        m2m={"sources": (m.Source, "key")},
+    ),
     # Last: its expectations name the therapies and topics loaded above.
     Kind(
         "reference_patient",
@@ -271,6 +292,8 @@ def _default(model, name):
 
 
 def _plain(value):
+    if isinstance(value, Decimal):
+        return m.rate_text(value)  # a seed's 8 and the column's 8.0 are one value
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, Country):
@@ -285,6 +308,8 @@ def _seed_value(kind: Kind, name: str, value):
     field = kind.model._meta.get_field(name)
     if isinstance(field, CountryField) and field.multiple:
         return sorted(value)  # as the field stores them
+    if isinstance(field, models.DecimalField):
+        return m.rate_text(value)
     return _plain(value)
 
 

@@ -8,6 +8,7 @@ tell a row that still holds its seed from one that staff edited.
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -236,6 +237,13 @@ class TherapyQuerySet(RetirableQuerySet):
             ),
             models.Prefetch(
                 "prices", queryset=Price.objects.current().order_by("country")
+            ),
+            models.Prefetch(
+                "trial_results",
+                queryset=TrialResult.objects.current()
+                .select_related("therapy", "disease")
+                .prefetch_related("sources")
+                .order_by("disease__order", "order", "trial"),
             ),
         )
 
@@ -902,6 +910,109 @@ class Price(ReviewedContent, Retirable):
     def __str__(self):
         what = self.therapy.brand_name if self.therapy_id else self.label
         return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
+
+
+class TrialResultQuerySet(RetirableQuerySet):
+    def for_snapshot(self):
+        """Trials patients may be shown: neither they nor their product retired."""
+        return (
+            self.current()
+            .filter(therapy__retired_on__isnull=True)
+            .select_related("therapy", "disease")
+            .prefetch_related(models.Prefetch("sources", queryset=Source.objects.all()))
+            .order_by("therapy__order", "therapy__slug", "disease__order", "order")
+        )
+
+
+def rate_text(value) -> str | None:
+    """A percentage as people write it: 8, not 8.0; 2.4 stays 2.4."""
+    if value is None or value == "":
+        return None
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def percent_field(label) -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Percent of the trial's patients, as the source states it. Leave "
+            "empty when no source confirms it: patients then see no number."
+        ),
+    )
+
+
+class TrialResult(ReviewedContent, Retirable):
+    """The results of one pivotal trial of a product, for the patients of one
+    disease: a patient sees only the trials of their own disease, so nobody
+    reads another disease's rates of severe side effects."""
+
+    class Grade(models.TextChoices):
+        # How the source counts "severe"; pages name it beside the rate.
+        GRADE_3_OR_HIGHER = "3_or_higher", _("grade 3 or higher")
+        GRADE_3_OR_4 = "3_or_4", _("grade 3 or 4")
+        GRADE_3 = "3", _("grade 3")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    therapy = models.ForeignKey(
+        Therapy,
+        models.CASCADE,
+        related_name="trial_results",
+        verbose_name=_("therapy"),
+    )
+    disease = models.ForeignKey(
+        Disease,
+        models.PROTECT,
+        related_name="trial_results",
+        verbose_name=_("disease"),
+        help_text=_("Only patients with this disease see this trial."),
+    )
+    trial = models.CharField(
+        _("trial"), max_length=80, help_text=_("Its name, such as ZUMA-5.")
+    )
+    population = models.TextField(
+        _("who was in the trial"),
+        help_text=_("Plain words, such as: adults with follicular lymphoma."),
+    )
+    patients = models.PositiveIntegerField(
+        _("number of patients"), null=True, blank=True
+    )
+    results = models.TextField(
+        _("main results"), blank=True, help_text=_("Plain words, grade-8 reading.")
+    )
+    severe_crs = percent_field(_("severe cytokine release syndrome (%)"))
+    crs_grade = models.CharField(
+        _("what counts as severe CRS"),
+        max_length=12,
+        choices=Grade.choices,
+        default=Grade.GRADE_3_OR_HIGHER,
+    )
+    severe_neuro = percent_field(_("severe neurologic events (%)"))
+    neuro_grade = models.CharField(
+        _("what counts as severe neurologic events"),
+        max_length=12,
+        choices=Grade.choices,
+        default=Grade.GRADE_3_OR_HIGHER,
+    )
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Lower comes first in lists.")
+    )
+    history = catalog_history()
+
+    objects = TrialResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["therapy__order", "disease__order", "order", "trial"]
+        verbose_name = _("trial result")
+        indexes = [models.Index(fields=["therapy", "disease"])]
+
+    def __str__(self):
+        return f"{self.trial} · {self.therapy.brand_name} · {self.disease.name}"
 
 
 dial_digits = RegexValidator(

@@ -38,6 +38,7 @@ CATALOG_MODELS = (
     m.Rule,
     m.TreatmentCenter,
     m.Price,
+    m.TrialResult,
     m.EmergencyNumber,
     m.ReferencePatient,
 )

@@ -189,6 +189,31 @@ class PriceInfo:
 
 
 @dataclass(frozen=True)
+class TrialInfo:
+    """A pivotal trial's results for the patients of one disease. A rate is
+    None when no source confirms it: pages then show no number."""
+
+    slug: str
+    therapy: str
+    disease: str
+    trial: str
+    population: Text
+    patients: int | None
+    results: Text
+    severe_crs: str | None
+    crs_grade: str  # how the source counts severe, in the page's language
+    severe_neuro: str | None
+    neuro_grade: str
+    note: Text
+    last_reviewed: datetime.date
+    sources: tuple[SourceInfo, ...]
+
+    @property
+    def has_rates(self) -> bool:
+        return self.severe_crs is not None or self.severe_neuro is not None
+
+
+@dataclass(frozen=True)
 class ReferencePatientInfo:
     """A reference patient (intake/reference.py runs them); plain values only,
     so a release can store it as JSON."""
@@ -219,6 +244,8 @@ class Catalog:
     prices: tuple[PriceInfo, ...]
     last_reviewed: datetime.date | None
     reference_patients: tuple[ReferencePatientInfo, ...] = ()
+    # Releases published before trial results existed read back with none.
+    trials: tuple[TrialInfo, ...] = ()
     # The published release this copy was read from; None for the working copy.
     release: int | None = None
     released_at: datetime.datetime | None = None
@@ -226,6 +253,12 @@ class Catalog:
     @property
     def question_slugs(self) -> frozenset[str]:
         return frozenset(q.slug for q in self.questions)
+
+    def trials_for(self, therapy: str, disease: str) -> tuple[TrialInfo, ...]:
+        """The trials of `therapy` whose patients had `disease`, and no other."""
+        return tuple(
+            t for t in self.trials if t.therapy == therapy and t.disease == disease
+        )
 
     def regulator_for(self, country: str) -> RegulatorInfo | None:
         """The regulator whose approvals apply in `country`, or None when the
@@ -265,10 +298,12 @@ def _build(version: tuple, language: str) -> Catalog:
     indications = _indications(language, therapies)
     topics = _topics(language)
     regulators = _regulators(language)
+    trials = _trials(language)
     reviewed = [
         *(t.last_reviewed for t in therapies.values()),
         *(i.last_reviewed for i in indications),
         *(t.last_reviewed for t in topics.values()),
+        *(t.last_reviewed for t in trials),
     ]
     return Catalog(
         version=version,
@@ -288,6 +323,7 @@ def _build(version: tuple, language: str) -> Catalog:
         prices=_prices(language),
         last_reviewed=min(reviewed) if reviewed else None,
         reference_patients=_reference_patients(),
+        trials=trials,
     )
 
 
@@ -447,6 +483,31 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
         .prefetch_related(_sources_prefetch())
         .order_by("therapy__order", "country")
     )
+
+
+def trial_info(t: m.TrialResult, language: str) -> TrialInfo:
+    """One trial result as pages show it, in `language` (the active one
+    already, for the grade's words)."""
+    return TrialInfo(
+        t.slug,
+        t.therapy.slug,
+        t.disease.code,
+        t.trial,
+        translated_text(t, "population", language),
+        t.patients,
+        translated_text(t, "results", language),
+        m.rate_text(t.severe_crs),
+        str(t.get_crs_grade_display()),
+        m.rate_text(t.severe_neuro),
+        str(t.get_neuro_grade_display()),
+        translated_text(t, "note", language),
+        t.last_reviewed,
+        _sources(t),
+    )
+
+
+def _trials(language: str) -> tuple[TrialInfo, ...]:
+    return tuple(trial_info(t, language) for t in m.TrialResult.objects.for_snapshot())
 
 
 def _reference_patients() -> tuple[ReferencePatientInfo, ...]:

@@ -20,6 +20,7 @@ from .models import (
     Price,
     Regulator,
     Therapy,
+    TrialResult,
 )
 
 TRANSLATED_FIELDS = {
@@ -30,6 +31,7 @@ TRANSLATED_FIELDS = {
     Regulator: ("name",),
     Indication: ("label", "approval_note"),
     Price: ("label", "note"),
+    TrialResult: ("population", "results", "note"),
 }
 
 

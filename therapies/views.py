@@ -16,6 +16,7 @@ from django_countries import countries
 
 from .emergency import emergency_for_request, emergency_help
 from .models import Indication, Therapy, TreatmentCenter
+from .snapshot import catalog_language, translated_text, trial_info
 from .vocabulary import RelapseStatus, Symptom
 
 ORDINAL_LINES = {
@@ -220,13 +221,29 @@ def therapy_list(request):
     )
 
 
+def trials_by_disease(therapy: Therapy) -> list[tuple[str, list]]:
+    """(disease name, its trials), so each rate shows under the patients it
+    comes from (the query's order)."""
+    language = catalog_language()
+    grouped: dict[str, list] = {}
+    names = {}
+    for trial in therapy.trial_results.all():
+        names[trial.disease.code] = translated_text(trial.disease, "name", language)
+        grouped.setdefault(trial.disease.code, []).append(trial_info(trial, language))
+    return [(names[code], trials) for code, trials in grouped.items()]
+
+
 @require_safe
 def therapy_detail(request, slug):
     therapy = get_object_or_404(Therapy.objects.for_detail(), slug=slug)
     return render(
         request,
         "therapies/therapy_detail.html",
-        {"therapy": therapy, "approvals": indications_by_regulator(therapy)},
+        {
+            "therapy": therapy,
+            "approvals": indications_by_regulator(therapy),
+            "trials": trials_by_disease(therapy),
+        },
     )
 
 

@@ -56,6 +56,7 @@ def english_sentences() -> set[str]:
         *(t.question for t in catalog.topics.values()),
         *(text for q in catalog.questions for text in (q.text, q.help_text)),
         *(text for d in catalog.diseases.values() for text in (d.name, d.description)),
+        *(text for t in catalog.trials for text in (t.population, t.results, t.note)),
     ]
     sentences = set()
     for text in texts:
@@ -177,6 +178,11 @@ def test_no_seeded_catalog_text_is_english_only(catalog, language):
             for name in ("title", "body", "question")
         },
         **{f"{r.code} name": r.name for r in snapshot.regulators.values()},
+        **{
+            f"{t.slug} {name}": getattr(t, name)
+            for t in snapshot.trials
+            for name in ("population", "results", "note")
+        },
     }
     assert [where for where, text in texts.items() if text.english_only] == []
     assert any("Adultos con" in text or "成人患者" in text for text in texts.values())

@@ -29,6 +29,7 @@ from therapies.models import (
     Source,
     Therapy,
     TreatmentCenter,
+    TrialResult,
 )
 
 TRANSLATED = {"title", "body", "question"}
@@ -43,6 +44,7 @@ CATALOG_MODELS = [
     Rule,
     TreatmentCenter,
     Price,
+    TrialResult,
     EmergencyNumber,
     ReferencePatient,
 ]

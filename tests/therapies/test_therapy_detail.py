@@ -1,11 +1,13 @@
 import datetime
 
 from tests.factories import (
+    DiseaseFactory,
     IndicationFactory,
     PriceFactory,
     RuleFactory,
     SourceFactory,
     TherapyFactory,
+    TrialResultFactory,
     regulator,
 )
 from tests.therapies.pages import page_text
@@ -91,8 +93,8 @@ def test_an_unknown_therapy_is_a_404(client, catalog):
     assert client.get("/therapies/no-such-product/").status_code == 404
 
 
-def test_a_therapy_page_runs_six_queries(client, catalog, django_assert_num_queries):
-    with django_assert_num_queries(6):
+def test_a_therapy_page_runs_eight_queries(client, catalog, django_assert_num_queries):
+    with django_assert_num_queries(8):
         assert client.get("/therapies/breyanzi/").status_code == 200
 
 
@@ -108,7 +110,11 @@ def test_a_therapy_pages_query_count_does_not_grow_with_its_content(
         RuleFactory.create_batch(2, indication=indication)
     for country in ("US", "SG", "CN"):
         PriceFactory(therapy=therapy, country=country, sources=sources)
-    with django_assert_num_queries(6):
+    for code in ("lbcl", "fl"):
+        TrialResultFactory.create_batch(
+            2, therapy=therapy, disease=DiseaseFactory(code=code), sources=sources
+        )
+    with django_assert_num_queries(8):
         response = client.get(f"/therapies/{therapy.slug}/")
     assert response.status_code == 200
     assert sources[2].title in response.content.decode()
