@@ -82,9 +82,10 @@ def test_every_catalog_translation_keeps_the_wording_rules(language):
 
 @pytest.mark.parametrize("language", ENGLISH_GENERIC_NAMES)
 def test_generic_drug_names_are_written_in_the_language_of_the_text(language):
+    # The English name may follow the local one as a gloss: 托珠单抗（tocilizumab）.
     rules = {
         f"{english} (use {local})": re.compile(
-            rf"(?<![a-z]){english}(?![a-z])", re.IGNORECASE
+            rf"(?<!{local}（)(?<![a-z]){english}(?![a-z])", re.IGNORECASE
         )
         for english, local in ENGLISH_GENERIC_NAMES[language].items()
     }
