@@ -19,6 +19,7 @@ from therapies.vocabulary import (
     Symptom,
     YesNoUnsure,
 )
+from therapies.wording import long_item_separator
 
 from .answers import Answers
 from .suggestions import eligibility_questions
@@ -41,7 +42,8 @@ def _label(choices, code) -> str:
 
 
 def _codes(choices, codes, empty) -> str:
-    return "; ".join(_label(choices, c) for c in codes) or empty
+    # Labels such as "BTK inhibitor (such as ibrutinib, …)" hold commas.
+    return long_item_separator().join(_label(choices, c) for c in codes) or empty
 
 
 def _age(a: Answers) -> str:

@@ -491,25 +491,38 @@ class TherapyAdmin(TranslatedAdmin):
     list_display = ["brand_name", "generic_name", "target", "maker", "last_reviewed"]
     list_filter = ["target", ReviewOverdueFilter]
     search_fields = [
-        "brand_name",
-        "generic_name",
+        *translated_search("brand_name", "generic_name"),
         "short_name",
         "slug",
         "maker",
         *translated_search("summary"),
     ]
-    prepopulated_fields = {"slug": ["brand_name"]}
+    # The slug is the stable key: made once from the English name, never
+    # from a translation.
+    prepopulated_fields = {"slug": ["brand_name_en"]}
     fieldsets = [
         (
             None,
             {
                 "fields": [
                     "slug",
-                    ("brand_name", "generic_name", "short_name"),
+                    "short_name",
                     ("maker", "target"),
                     "order",
                     "retired_on",
                 ]
+            },
+        ),
+        (
+            _("Names in each language"),
+            {
+                "fields": [side_by_side("brand_name"), side_by_side("generic_name")],
+                "classes": ["translations"],
+                "description": _(
+                    "Fill in a translation only where the product is sold under "
+                    "a name of its own, as on that country's label. An empty "
+                    "one shows the English name, without an “English only” note."
+                ),
             },
         ),
         languages_fieldset(_("Summary in each language"), "summary"),

@@ -68,6 +68,9 @@ class Kind:
     # Fields added after rows were first seeded: a row hashed before they
     # existed still holds its seed while they keep their default.
     added: tuple[str, ...] = ()
+    # Translated fields whose translations came after rows were first seeded:
+    # a row hashed before then holds its seed while they are still empty.
+    translated_later: tuple[str, ...] = ()
 
     @property
     def translated(self) -> tuple[str, ...]:
@@ -79,6 +82,15 @@ class Kind:
         return tuple(
             build_localized_fieldname(name, code)
             for name in self.translated
+            for code in OTHER_LANGUAGES
+        )
+
+    @property
+    def translations_added(self) -> tuple[str, ...]:
+        """The seed keys of `translated_later`: brand_name_es, …"""
+        return tuple(
+            build_localized_fieldname(name, code)
+            for name in self.translated_later
             for code in OTHER_LANGUAGES
         )
 
@@ -124,6 +136,7 @@ KINDS = [
             "last_reviewed",
         ),
         m2m={"sources": (m.Source, "key")},
+        translated_later=("brand_name", "generic_name"),
     ),
     Kind(
         "topic",
@@ -380,9 +393,9 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
     """The row still holds the seed it got before some of today's keys existed.
 
     Its `seed_hash` was taken without the translation keys, or without fields
-    added since (`Kind.added`, and a rule's `Condition.added`). It may take the
-    new seed as long as nobody has typed a translation in the admin, or changed
-    an added field from its default, yet.
+    added since (`Kind.added`, `Kind.translated_later`, and a rule's
+    `Condition.added`). It may take the new seed as long as nobody has typed a
+    translation in the admin, or changed an added field from its default, yet.
     """
     translations = (
         set(kind.translations)
@@ -393,7 +406,7 @@ def _holds_an_older_seed(kind: Kind, obj, current: dict) -> bool:
         name
         for name in kind.added
         if current[name] == _plain(_default(kind.model, name))
-    }
+    } | {name for name in kind.translations_added if not current[name]}
     states = [current]
     for older_rules in _rules_before_added_fields(kind, current):
         states.append({**current, "rules": older_rules})

@@ -8,6 +8,7 @@ every catalog change bumps, so no worker on any server serves stale rules.
 Staff-translated texts (therapies/translation.py) come as `Text`: the text in
 the language asked for, or the English text marked `english_only` when nobody
 has translated it yet, so a page can say so instead of showing an empty box.
+Product names come as plain strings, the English one unmarked.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def translated_text(obj, name: str, language: str) -> Text:
     if value:
         return Text(value)
     return Text(english, english_only=bool(english))
+
+
+def translated_name(obj, name: str, language: str) -> str:
+    """A name (translation.NAMES) in `language`, else in English, unmarked: a
+    brand name in Latin letters is normal on a page in any language."""
+    return str(translated_text(obj, name, language))
 
 
 def catalog_language(language: str | None = None) -> str:
@@ -357,8 +364,8 @@ def _therapies(language: str) -> dict[str, TherapyInfo]:
     return {
         t.slug: TherapyInfo(
             t.slug,
-            t.brand_name,
-            t.generic_name,
+            translated_name(t, "brand_name", language),
+            translated_name(t, "generic_name", language),
             t.short_name,
             t.maker,
             t.target,
@@ -466,9 +473,11 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
     return tuple(
         PriceInfo(
             p.therapy.slug if p.therapy_id else None,
-            p.therapy.brand_name
+            # A plain string either way: a `Text` here came back from a
+            # release as a [text, english_only] list.
+            translated_name(p.therapy, "brand_name", language)
             if p.therapy_id
-            else translated_text(p, "label", language),
+            else translated_name(p, "label", language),
             translated_text(p, "label", language),
             p.country.code,
             p.low_usd,

@@ -5,6 +5,10 @@ Each field below gets one column per language (`title_en`, `title_es`,
 back to English when that one is empty. English is required, the others are
 optional: the snapshot marks a fallback so pages can say "English only".
 
+Names (`NAMES`) are the exception: a product has a name of its own only where
+it is sold under one (奕凯达 in China), and an empty one falls back to English
+unmarked, since a brand name in Latin letters is normal on any page.
+
 django-simple-history copies every field of a row into its history table, the
 new language columns included, so each historical model is registered with the
 same fields: the history then keeps every language, not only English.
@@ -27,12 +31,22 @@ TRANSLATED_FIELDS = {
     DiscussionTopic: ("title", "body", "question"),
     EligibilityQuestion: ("text", "help_text"),
     Disease: ("name", "description"),
-    Therapy: ("summary", "how_given", "key_results", "side_effects"),
+    Therapy: (
+        "brand_name",
+        "generic_name",
+        "summary",
+        "how_given",
+        "key_results",
+        "side_effects",
+    ),
     Regulator: ("name",),
     Indication: ("label", "approval_note"),
     Price: ("label", "note"),
     TrialResult: ("population", "results", "note"),
 }
+
+# Translated fields that are names: their English stands on any page unmarked.
+NAMES = {Therapy: ("brand_name", "generic_name")}
 
 
 def _options(fields: tuple[str, ...]) -> type[TranslationOptions]:

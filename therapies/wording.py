@@ -10,7 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.utils import translation
-from django.utils.translation import get_language, gettext, gettext_noop, ngettext
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_noop,
+    ngettext,
+    pgettext,
+)
 
 from .vocabulary import (
     RELAPSED_OR_REFRACTORY,
@@ -35,6 +41,29 @@ def cached_gettext(message: str, language: str | None) -> str:
 
 def _(message: str) -> str:
     return cached_gettext(message, get_language())
+
+
+@lru_cache(maxsize=64)
+def _separator(kind: str, language: str | None) -> str:
+    with translation.override(language):
+        if kind == "items":
+            # Translators: between the items of a list, as in "A, B or C".
+            # Chinese joins list items with 、.
+            return pgettext("list separator", ", ")
+        # Translators: between list items that hold commas themselves, as in
+        # "Chemotherapy, alone or with an antibody; Stem cell transplant".
+        # Chinese uses ；.
+        return pgettext("separator of list items that contain commas", "; ")
+
+
+def list_separator() -> str:
+    """Between the items of a list in the page's language: ", " or 、."""
+    return _separator("items", get_language())
+
+
+def long_item_separator() -> str:
+    """Between list items that hold commas themselves: "; " or ；."""
+    return _separator("long items", get_language())
 
 
 # Short phrases used inside sentences; the full labels live in vocabulary.py.
@@ -98,7 +127,7 @@ def join_or(items) -> str:
     if len(items) <= 1:
         return "".join(items)
     return _("%(first)s or %(last)s") % {
-        "first": ", ".join(items[:-1]),
+        "first": list_separator().join(items[:-1]),
         "last": items[-1],
     }
 
@@ -108,7 +137,7 @@ def join_and(items) -> str:
     if len(items) <= 1:
         return "".join(items)
     return _("%(first)s and %(last)s") % {
-        "first": ", ".join(items[:-1]),
+        "first": list_separator().join(items[:-1]),
         "last": items[-1],
     }
 

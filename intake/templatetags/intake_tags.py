@@ -7,6 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, pgettext
 from modeltranslation.utils import build_localized_fieldname
 
+from therapies import wording
+
 from ..middleware import idle_seconds_left as _seconds_left
 
 register = template.Library()
@@ -42,6 +44,12 @@ def usd(amount) -> str:
     else:
         number = number_format(value, use_l10n=True, force_grouping=True)
     return pgettext("an amount in US dollars", "$%(amount)s") % {"amount": number}
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """Between the items of a list on this page: ", " or, in Chinese, 、."""
+    return wording.list_separator()
 
 
 @register.filter
