@@ -64,6 +64,10 @@ def _from_json(hint, value):
         return hint.from_json(value)
     if hint is datetime.date:
         return datetime.date.fromisoformat(value)
+    if hint is str and isinstance(value, list):
+        # Releases published before 2026-12-05 keep a price's product name as
+        # a translated text's [text, english_only] pair; it is a plain name.
+        return value[0]
     if dataclasses.is_dataclass(hint):
         return _dataclass(hint, value)
     origin, args = typing.get_origin(hint), typing.get_args(hint)

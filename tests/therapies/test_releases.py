@@ -221,3 +221,15 @@ def test_a_release_published_before_answers_to_check_existed_reads_back_without(
             del rule["criteria"]["to_check"]
     older = catalog_from_json(Catalog, data)
     assert _carteyva_fl_criteria(older).to_check == ()
+
+
+def test_a_release_that_kept_a_price_name_as_a_translated_pair_reads_back_a_name(
+    catalog,
+):
+    data = to_json(working_catalog())
+    trial_price = next(p for p in data["prices"] if p["therapy"] is None)
+    trial_price["therapy_name"] = [trial_price["therapy_name"], False]
+    older = catalog_from_json(Catalog, data)
+    names = [p.therapy_name for p in older.prices if p.therapy is None]
+    assert names and all(isinstance(name, str) for name in names)
+    assert trial_price["therapy_name"][0] in names

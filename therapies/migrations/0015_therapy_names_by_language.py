@@ -21,7 +21,7 @@ def copy_english(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('therapies', '0013_rule_to_check'),
+        ('therapies', '0014_trial_results'),
     ]
 
     operations = [
