@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -55,21 +55,30 @@ class CriteriaMethods:
 
     def checks(self) -> tuple[Check, ...]:
         """Each condition this criteria sets, with what it accepts and its test."""
-        try:
-            return self._checks
-        except AttributeError:
-            found = tuple(
-                Check(
-                    c,
-                    c.accepted(self),
-                    c.test(c.accepted(self)),
-                    c.codes_to_check(self.to_check),
-                )
-                for c in CONDITIONS
-                if c.is_set(self)
+        return self._checks
+
+    # Worked out once per criteria: the engine asks `matches` of every rule
+    # for every patient, and `reads` of every rule that is met.
+    @cached_property
+    def _checks(self) -> tuple[Check, ...]:
+        return tuple(
+            Check(
+                c,
+                c.accepted(self),
+                c.test(c.accepted(self)),
+                c.codes_to_check(self.to_check),
             )
-            object.__setattr__(self, "_checks", found)
-            return found
+            for c in CONDITIONS
+            if c.is_set(self)
+        )
+
+    @cached_property
+    def _reads(self) -> tuple[str, ...]:
+        return tuple(check.condition.answer for check in self._checks)
+
+    @cached_property
+    def _tests(self) -> tuple[tuple[str, Callable[[object], bool]], ...]:
+        return tuple((check.condition.answer, check.test) for check in self._checks)
 
     def is_empty(self) -> bool:
         return not self.checks()
@@ -80,14 +89,14 @@ class CriteriaMethods:
         The engine asks this of every rule and wants the sentences of the few
         that are met; tests hold it equal to `evaluate` for any answers.
         """
-        return all(
-            check.test(getattr(answers, check.condition.answer))
-            for check in self.checks()
-        )
+        for answer, test in self._tests:
+            if not test(getattr(answers, answer)):
+                return False
+        return True
 
     def reads(self) -> tuple[str, ...]:
         """The answers this criteria's conditions (and so their sentences) read."""
-        return tuple(c.answer for c in self.conditions())
+        return self._reads
 
     @classmethod
     def from_values(cls, values: Mapping) -> CriteriaMethods:
