@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from django.utils import translation
 
-from .conditions import CONDITIONS, Condition, Match, Outcome
+from .conditions import BY_NAME, CONDITIONS, Condition, Match, Outcome
 from .wording import cached_gettext
 
 __all__ = [
@@ -193,9 +193,28 @@ def _result(check: Check, answers) -> CriterionResult:
     return CriterionResult(
         condition.answer,
         outcome,
-        lambda: condition.sentence(accepted, value, outcome, left_to_check),
+        lambda: _sentence(
+            condition.name,
+            accepted,
+            value,
+            outcome,
+            left_to_check,
+            translation.get_language(),
+        ),
         remarkable=value not in condition.unremarkable,
     )
+
+
+@lru_cache(maxsize=16384)
+def _sentence(
+    name: str, accepted, value, outcome: Outcome, left_to_check: bool, language
+) -> str:
+    # The page lists what each near miss lacks, and many rules share a
+    # condition (a disease, a number of lines): the same sentences come up for
+    # patient after patient. Written in `language` whatever the caller's
+    # active language is, as `_met_reasons` below.
+    with translation.override(language):
+        return BY_NAME[name].sentence(accepted, value, outcome, left_to_check)
 
 
 def evaluate(criteria: Criteria, answers) -> Evaluation:
