@@ -248,8 +248,8 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
     everywhere = answers.travel_abroad == "yes" or home is None
     considered = [
         i
-        for i in catalog.indications
-        if i.disease == answers.disease and (i.regulator == home or everywhere)
+        for i in catalog.indications_by_disease.get(answers.disease, ())
+        if i.regulator == home or everywhere
     ]
     considered.sort(
         key=lambda i: (
@@ -342,7 +342,7 @@ def _fit(answers: Answers, catalog: Catalog, therapies, not_yet) -> Fit:
         return Fit.UNKNOWN
     if therapies:
         return Fit.ELSEWHERE
-    if not any(i.disease == answers.disease for i in catalog.indications):
+    if answers.disease not in catalog.indications_by_disease:
         return Fit.NOT_COVERED
     return Fit.NONE
 
@@ -416,9 +416,7 @@ def _topics(
             if reasons[slug] == [general]:
                 reasons[slug] = []
             reasons[slug].append(why)
-    ordered = sorted(
-        reasons, key=lambda s: (-catalog.topics[s].priority, catalog.topics[s].title)
-    )
+    ordered = sorted(reasons, key=catalog.topic_ranks.get)
     return tuple(TopicMatch(catalog.topics[s], tuple(reasons[s])) for s in ordered)
 
 
