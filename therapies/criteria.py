@@ -147,23 +147,41 @@ Criteria = make_dataclass(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     """One condition's outcome; its sentence is written only when read.
 
     The engine evaluates every rule of every indication, topic and question,
     but shows the sentences of a few: formatting (and translating) them all
-    was most of its time.
+    was most of its time. So a result keeps what its sentence needs, nothing
+    more (no closure: it is made for every condition of every rule evaluated).
     """
 
-    name: str
+    check: Check = field(repr=False)
+    value: object
     outcome: Outcome
-    explain: Callable[[], str] = field(repr=False, compare=False)
-    remarkable: bool = True  # a met one that is no reason to tell is not
+    left_to_check: bool = False  # an answer the rule leaves to check
+
+    @property
+    def name(self) -> str:
+        """The answer the condition reads."""
+        return self.check.condition.answer
+
+    @property
+    def remarkable(self) -> bool:
+        """False for a met one that is no reason to tell."""
+        return self.value not in self.check.condition.unremarkable
 
     @property
     def text(self) -> str:
-        return self.explain()
+        return _sentence(
+            self.check.condition.name,
+            self.check.accepted,
+            self.value,
+            self.outcome,
+            self.left_to_check,
+            translation.get_language(),
+        )
 
 
 @dataclass(frozen=True)
@@ -174,7 +192,7 @@ class Evaluation:
     def met(self) -> bool:
         return all(r.outcome is Outcome.MET for r in self.results)
 
-    @property
+    @cached_property
     def misses(self) -> tuple[CriterionResult, ...]:
         return tuple(r for r in self.results if r.outcome is not Outcome.MET)
 
@@ -186,23 +204,10 @@ class Evaluation:
 
 
 def _result(check: Check, answers) -> CriterionResult:
-    condition, accepted, test, to_check = check
+    condition, _accepted, test, to_check = check
     value = getattr(answers, condition.answer)
     outcome = Outcome.MET if test(value) else condition.unmet(value, to_check)
-    left_to_check = bool(to_check) and value in to_check
-    return CriterionResult(
-        condition.answer,
-        outcome,
-        lambda: _sentence(
-            condition.name,
-            accepted,
-            value,
-            outcome,
-            left_to_check,
-            translation.get_language(),
-        ),
-        remarkable=value not in condition.unremarkable,
-    )
+    return CriterionResult(check, value, outcome, bool(to_check) and value in to_check)
 
 
 @lru_cache(maxsize=16384)
