@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils.translation import get_language, gettext_noop
-from django.utils.translation import gettext as _
 
 from therapies.criteria import (
     Evaluation,
@@ -201,42 +200,44 @@ def _regulator_rank(
 SAME_TARGET_THERAPY = {"CD19": "cd19_directed", "BCMA": "bcma_directed"}
 
 
-def _cautions(indication: IndicationInfo, answers: Answers) -> tuple[str, ...]:
+UNCONFIRMED_WORDING_CAUTION = gettext_noop(
+    "We could not confirm the exact wording of the %(regulator)s "
+    "approval of %(brand)s. Check with your care team whether it "
+    "fits you."
+)
+SAME_TARGET_CAUTION = gettext_noop(
+    "You had another treatment aimed at %(target)s. This is not a reason "
+    "to rule out %(brand)s, but ask whether your cancer still carries "
+    "%(target)s."
+)
+TARGET_LOST_CAUTION = gettext_noop(
+    "Tests showed your cancer lost the target of your earlier CAR T. %(brand)s targets %(target)s: "
+    "ask whether your cancer still carries %(target)s."
+)
+SECOND_CAR_T_CAUTION = gettext_noop(
+    "The label does not rule out a second CAR T, but the main trials mostly left out people who had "
+    "one before, and it can work less well."
+)
+
+
+def _cautions(
+    indication: IndicationInfo, answers: Answers, language: str | None
+) -> tuple[str, ...]:
     therapy = indication.therapy
+    words = {
+        "brand": therapy.brand_name,
+        "regulator": indication.regulator,
+        "target": therapy.target,
+    }
     cautions = []
     if not indication.wording_confirmed:
-        cautions.append(
-            _(
-                "We could not confirm the exact wording of the %(regulator)s "
-                "approval of %(brand)s. Check with your care team whether it "
-                "fits you."
-            )
-            % {"brand": therapy.brand_name, "regulator": indication.regulator}
-        )
+        cautions.append(cached_gettext(UNCONFIRMED_WORDING_CAUTION, language) % words)
     if SAME_TARGET_THERAPY.get(therapy.target) in answers.prior_therapies:
-        cautions.append(
-            _(
-                "You had another treatment aimed at %(target)s. This is not a reason "
-                "to rule out %(brand)s, but ask whether your cancer still carries "
-                "%(target)s."
-            )
-            % {"brand": therapy.brand_name, "target": therapy.target}
-        )
+        cautions.append(cached_gettext(SAME_TARGET_CAUTION, language) % words)
     if answers.prior_car_t in AFTER_CAR_T_FAILED:
         if answers.antigen_loss == "yes":
-            cautions.append(
-                _(
-                    "Tests showed your cancer lost the target of your earlier CAR T. %(brand)s targets %(target)s: "
-                    "ask whether your cancer still carries %(target)s."
-                )
-                % {"brand": therapy.brand_name, "target": therapy.target}
-            )
-        cautions.append(
-            _(
-                "The label does not rule out a second CAR T, but the main trials mostly left out people who had "
-                "one before, and it can work less well."
-            )
-        )
+            cautions.append(cached_gettext(TARGET_LOST_CAUTION, language) % words)
+        cautions.append(cached_gettext(SECOND_CAR_T_CAUTION, language))
     return tuple(cautions)
 
 
@@ -276,7 +277,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                     regulator=indication.regulator,
                     abroad=indication.regulator != home,
                     reasons=met_reasons(rule.criteria, answers, language),
-                    cautions=_cautions(indication, answers),
+                    cautions=_cautions(indication, answers, language),
                 )
             continue
         if slug in matched or slug in near:
