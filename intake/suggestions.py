@@ -394,9 +394,9 @@ def _no_fit_reason(fit: Fit, answers: Answers, home) -> str | None:
 def _topics(
     answers: Answers, catalog: Catalog, questions, *, fit: Fit, home
 ) -> tuple[TopicMatch, ...]:
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, tuple[str, ...]] = {}
     language = get_language()
-    general = cached_gettext(GENERAL_REASON, language)
+    general = (cached_gettext(GENERAL_REASON, language),)
     no_fit = _no_fit_reason(fit, answers, home)
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
@@ -404,7 +404,7 @@ def _topics(
             met = (cached_gettext(no_fit, language),)
         if met is None:
             continue
-        reasons[topic.slug] = list(met) or [general]
+        reasons[topic.slug] = met or general
     for question in questions:
         answer = answers.eligibility.get(question.slug)
         slug = question.topic_for(answer) if answer else None
@@ -413,12 +413,10 @@ def _topics(
                 "answer": cached_gettext(ANSWER_WORDS[answer], language),
                 "question": question.text,
             }
-            reasons.setdefault(slug, [])
-            if reasons[slug] == [general]:
-                reasons[slug] = []
-            reasons[slug].append(why)
+            earlier = reasons.get(slug, general)
+            reasons[slug] = (why,) if earlier == general else (*earlier, why)
     ordered = sorted(reasons, key=catalog.topic_ranks.get)
-    return tuple(TopicMatch(catalog.topics[s], tuple(reasons[s])) for s in ordered)
+    return tuple(TopicMatch(catalog.topics[s], reasons[s]) for s in ordered)
 
 
 def _centers(
