@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils.translation import get_language, gettext_noop
-from django.utils.translation import gettext as _
 
 from therapies.criteria import (
     Evaluation,
@@ -204,42 +203,44 @@ def _regulator_rank(
 SAME_TARGET_THERAPY = {"CD19": "cd19_directed", "BCMA": "bcma_directed"}
 
 
-def _cautions(indication: IndicationInfo, answers: Answers) -> tuple[str, ...]:
+UNCONFIRMED_WORDING_CAUTION = gettext_noop(
+    "We could not confirm the exact wording of the %(regulator)s "
+    "approval of %(brand)s. Check with your care team whether it "
+    "fits you."
+)
+SAME_TARGET_CAUTION = gettext_noop(
+    "You had another treatment aimed at %(target)s. This is not a reason "
+    "to rule out %(brand)s, but ask whether your cancer still carries "
+    "%(target)s."
+)
+TARGET_LOST_CAUTION = gettext_noop(
+    "Tests showed your cancer lost the target of your earlier CAR T. %(brand)s targets %(target)s: "
+    "ask whether your cancer still carries %(target)s."
+)
+SECOND_CAR_T_CAUTION = gettext_noop(
+    "The label does not rule out a second CAR T, but the main trials mostly left out people who had "
+    "one before, and it can work less well."
+)
+
+
+def _cautions(
+    indication: IndicationInfo, answers: Answers, language: str | None
+) -> tuple[str, ...]:
     therapy = indication.therapy
+    words = {
+        "brand": therapy.brand_name,
+        "regulator": indication.regulator,
+        "target": therapy.target,
+    }
     cautions = []
     if not indication.wording_confirmed:
-        cautions.append(
-            _(
-                "We could not confirm the exact wording of the %(regulator)s "
-                "approval of %(brand)s. Check with your care team whether it "
-                "fits you."
-            )
-            % {"brand": therapy.brand_name, "regulator": indication.regulator}
-        )
+        cautions.append(cached_gettext(UNCONFIRMED_WORDING_CAUTION, language) % words)
     if SAME_TARGET_THERAPY.get(therapy.target) in answers.prior_therapies:
-        cautions.append(
-            _(
-                "You had another treatment aimed at %(target)s. This is not a reason "
-                "to rule out %(brand)s, but ask whether your cancer still carries "
-                "%(target)s."
-            )
-            % {"brand": therapy.brand_name, "target": therapy.target}
-        )
+        cautions.append(cached_gettext(SAME_TARGET_CAUTION, language) % words)
     if answers.prior_car_t in AFTER_CAR_T_FAILED:
         if answers.antigen_loss == "yes":
-            cautions.append(
-                _(
-                    "Tests showed your cancer lost the target of your earlier CAR T. %(brand)s targets %(target)s: "
-                    "ask whether your cancer still carries %(target)s."
-                )
-                % {"brand": therapy.brand_name, "target": therapy.target}
-            )
-        cautions.append(
-            _(
-                "The label does not rule out a second CAR T, but the main trials mostly left out people who had "
-                "one before, and it can work less well."
-            )
-        )
+            cautions.append(cached_gettext(TARGET_LOST_CAUTION, language) % words)
+        cautions.append(cached_gettext(SECOND_CAR_T_CAUTION, language))
     return tuple(cautions)
 
 
@@ -251,8 +252,8 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
     everywhere = answers.travel_abroad == "yes" or home is None
     considered = [
         i
-        for i in catalog.indications
-        if i.disease == answers.disease and (i.regulator == home or everywhere)
+        for i in catalog.indications_by_disease.get(answers.disease, ())
+        if i.regulator == home or everywhere
     ]
     considered.sort(
         key=lambda i: (
@@ -279,7 +280,7 @@ def _match_therapies(answers: Answers, catalog: Catalog, home: str | None):
                     regulator=indication.regulator,
                     abroad=indication.regulator != home,
                     reasons=met_reasons(rule.criteria, answers, language),
-                    cautions=_cautions(indication, answers),
+                    cautions=_cautions(indication, answers, language),
                     trials=catalog.trials_for(slug, indication.disease),
                 )
             continue
@@ -346,7 +347,7 @@ def _fit(answers: Answers, catalog: Catalog, therapies, not_yet) -> Fit:
         return Fit.UNKNOWN
     if therapies:
         return Fit.ELSEWHERE
-    if not any(i.disease == answers.disease for i in catalog.indications):
+    if answers.disease not in catalog.indications_by_disease:
         return Fit.NOT_COVERED
     return Fit.NONE
 
@@ -397,9 +398,9 @@ def _no_fit_reason(fit: Fit, answers: Answers, home) -> str | None:
 def _topics(
     answers: Answers, catalog: Catalog, questions, *, fit: Fit, home
 ) -> tuple[TopicMatch, ...]:
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, tuple[str, ...]] = {}
     language = get_language()
-    general = cached_gettext(GENERAL_REASON, language)
+    general = (cached_gettext(GENERAL_REASON, language),)
     no_fit = _no_fit_reason(fit, answers, home)
     for topic in catalog.topics.values():
         met = _applies(topic.rules, answers, language)
@@ -407,7 +408,7 @@ def _topics(
             met = (cached_gettext(no_fit, language),)
         if met is None:
             continue
-        reasons[topic.slug] = list(met) or [general]
+        reasons[topic.slug] = met or general
     for question in questions:
         answer = answers.eligibility.get(question.slug)
         slug = question.topic_for(answer) if answer else None
@@ -416,14 +417,10 @@ def _topics(
                 "answer": cached_gettext(ANSWER_WORDS[answer], language),
                 "question": question.text,
             }
-            reasons.setdefault(slug, [])
-            if reasons[slug] == [general]:
-                reasons[slug] = []
-            reasons[slug].append(why)
-    ordered = sorted(
-        reasons, key=lambda s: (-catalog.topics[s].priority, catalog.topics[s].title)
-    )
-    return tuple(TopicMatch(catalog.topics[s], tuple(reasons[s])) for s in ordered)
+            earlier = reasons.get(slug, general)
+            reasons[slug] = (why,) if earlier == general else (*earlier, why)
+    ordered = sorted(reasons, key=catalog.topic_ranks.get)
+    return tuple(TopicMatch(catalog.topics[s], reasons[s]) for s in ordered)
 
 
 def _centers(

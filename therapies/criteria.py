@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, make_dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.utils import translation
 
-from .conditions import CONDITIONS, Condition, Match, Outcome
+from .conditions import BY_NAME, CONDITIONS, Condition, Match, Outcome
 from .wording import cached_gettext
 
 __all__ = [
@@ -55,21 +55,30 @@ class CriteriaMethods:
 
     def checks(self) -> tuple[Check, ...]:
         """Each condition this criteria sets, with what it accepts and its test."""
-        try:
-            return self._checks
-        except AttributeError:
-            found = tuple(
-                Check(
-                    c,
-                    c.accepted(self),
-                    c.test(c.accepted(self)),
-                    c.codes_to_check(self.to_check),
-                )
-                for c in CONDITIONS
-                if c.is_set(self)
+        return self._checks
+
+    # Worked out once per criteria: the engine asks `matches` of every rule
+    # for every patient, and `reads` of every rule that is met.
+    @cached_property
+    def _checks(self) -> tuple[Check, ...]:
+        return tuple(
+            Check(
+                c,
+                c.accepted(self),
+                c.test(c.accepted(self)),
+                c.codes_to_check(self.to_check),
             )
-            object.__setattr__(self, "_checks", found)
-            return found
+            for c in CONDITIONS
+            if c.is_set(self)
+        )
+
+    @cached_property
+    def _reads(self) -> tuple[str, ...]:
+        return tuple(check.condition.answer for check in self._checks)
+
+    @cached_property
+    def _tests(self) -> tuple[tuple[str, Callable[[object], bool]], ...]:
+        return tuple((check.condition.answer, check.test) for check in self._checks)
 
     def is_empty(self) -> bool:
         return not self.checks()
@@ -80,14 +89,14 @@ class CriteriaMethods:
         The engine asks this of every rule and wants the sentences of the few
         that are met; tests hold it equal to `evaluate` for any answers.
         """
-        return all(
-            check.test(getattr(answers, check.condition.answer))
-            for check in self.checks()
-        )
+        for answer, test in self._tests:
+            if not test(getattr(answers, answer)):
+                return False
+        return True
 
     def reads(self) -> tuple[str, ...]:
         """The answers this criteria's conditions (and so their sentences) read."""
-        return tuple(c.answer for c in self.conditions())
+        return self._reads
 
     @classmethod
     def from_values(cls, values: Mapping) -> CriteriaMethods:
@@ -138,23 +147,41 @@ Criteria = make_dataclass(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     """One condition's outcome; its sentence is written only when read.
 
     The engine evaluates every rule of every indication, topic and question,
     but shows the sentences of a few: formatting (and translating) them all
-    was most of its time.
+    was most of its time. So a result keeps what its sentence needs, nothing
+    more (no closure: it is made for every condition of every rule evaluated).
     """
 
-    name: str
+    check: Check = field(repr=False)
+    value: object
     outcome: Outcome
-    explain: Callable[[], str] = field(repr=False, compare=False)
-    remarkable: bool = True  # a met one that is no reason to tell is not
+    left_to_check: bool = False  # an answer the rule leaves to check
+
+    @property
+    def name(self) -> str:
+        """The answer the condition reads."""
+        return self.check.condition.answer
+
+    @property
+    def remarkable(self) -> bool:
+        """False for a met one that is no reason to tell."""
+        return self.value not in self.check.condition.unremarkable
 
     @property
     def text(self) -> str:
-        return self.explain()
+        return _sentence(
+            self.check.condition.name,
+            self.check.accepted,
+            self.value,
+            self.outcome,
+            self.left_to_check,
+            translation.get_language(),
+        )
 
 
 @dataclass(frozen=True)
@@ -165,7 +192,7 @@ class Evaluation:
     def met(self) -> bool:
         return all(r.outcome is Outcome.MET for r in self.results)
 
-    @property
+    @cached_property
     def misses(self) -> tuple[CriterionResult, ...]:
         return tuple(r for r in self.results if r.outcome is not Outcome.MET)
 
@@ -177,16 +204,22 @@ class Evaluation:
 
 
 def _result(check: Check, answers) -> CriterionResult:
-    condition, accepted, test, to_check = check
+    condition, _accepted, test, to_check = check
     value = getattr(answers, condition.answer)
     outcome = Outcome.MET if test(value) else condition.unmet(value, to_check)
-    left_to_check = bool(to_check) and value in to_check
-    return CriterionResult(
-        condition.answer,
-        outcome,
-        lambda: condition.sentence(accepted, value, outcome, left_to_check),
-        remarkable=value not in condition.unremarkable,
-    )
+    return CriterionResult(check, value, outcome, bool(to_check) and value in to_check)
+
+
+@lru_cache(maxsize=16384)
+def _sentence(
+    name: str, accepted, value, outcome: Outcome, left_to_check: bool, language
+) -> str:
+    # The page lists what each near miss lacks, and many rules share a
+    # condition (a disease, a number of lines): the same sentences come up for
+    # patient after patient. Written in `language` whatever the caller's
+    # active language is, as `_met_reasons` below.
+    with translation.override(language):
+        return BY_NAME[name].sentence(accepted, value, outcome, left_to_check)
 
 
 def evaluate(criteria: Criteria, answers) -> Evaluation:

@@ -17,6 +17,7 @@ import datetime
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -266,6 +267,25 @@ class Catalog:
         return tuple(
             t for t in self.trials if t.therapy == therapy and t.disease == disease
         )
+
+    # Worked out once per copy of the catalog (the copy never changes) rather
+    # than by the engine for every patient.
+    @cached_property
+    def indications_by_disease(self) -> dict[str, tuple[IndicationInfo, ...]]:
+        """Each disease's indications, in catalog order: an indication's rules
+        all name its disease, so a patient's are the only ones that can fit."""
+        by_disease: dict[str, list[IndicationInfo]] = {}
+        for indication in self.indications:
+            by_disease.setdefault(indication.disease, []).append(indication)
+        return {disease: tuple(found) for disease, found in by_disease.items()}
+
+    @cached_property
+    def topic_ranks(self) -> dict[str, int]:
+        """Each topic's place on a page: highest priority first, then by title
+        (topics alike in both share a rank)."""
+        keys = sorted({(-t.priority, t.title) for t in self.topics.values()})
+        rank = {key: n for n, key in enumerate(keys)}
+        return {slug: rank[(-t.priority, t.title)] for slug, t in self.topics.items()}
 
     def regulator_for(self, country: str) -> RegulatorInfo | None:
         """The regulator whose approvals apply in `country`, or None when the
