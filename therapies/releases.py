@@ -38,6 +38,7 @@ CATALOG_MODELS = (
     m.Rule,
     m.TreatmentCenter,
     m.Price,
+    m.CostNote,
     m.EmergencyNumber,
     m.ReferencePatient,
 )

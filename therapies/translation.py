@@ -13,6 +13,7 @@ same fields: the history then keeps every language, not only English.
 from modeltranslation.translator import TranslationOptions, translator
 
 from .models import (
+    CostNote,
     DiscussionTopic,
     Disease,
     EligibilityQuestion,
@@ -30,6 +31,7 @@ TRANSLATED_FIELDS = {
     Regulator: ("name",),
     Indication: ("label", "approval_note"),
     Price: ("label", "note"),
+    CostNote: ("title", "body"),
 }
 
 
