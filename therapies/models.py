@@ -939,7 +939,11 @@ class Price(ReviewedContent, Retirable):
         constraints = [
             models.CheckConstraint(
                 condition=Q(low_usd__isnull=True, high_usd__isnull=True)
-                | Q(low_usd__lte=F("high_usd")),
+                | Q(
+                    low_usd__isnull=False,
+                    high_usd__isnull=False,
+                    low_usd__lte=F("high_usd"),
+                ),
                 name="price_low_not_above_high",
                 violation_error_message=_(
                     "Give both US dollar amounts, the low one first, or neither."
@@ -949,7 +953,14 @@ class Price(ReviewedContent, Retirable):
                 condition=Q(
                     currency="", low_local__isnull=True, high_local__isnull=True
                 )
-                | (~Q(currency="") & Q(low_local__lte=F("high_local"))),
+                | (
+                    ~Q(currency="")
+                    & Q(
+                        low_local__isnull=False,
+                        high_local__isnull=False,
+                        low_local__lte=F("high_local"),
+                    )
+                ),
                 name="price_local_amounts_have_a_currency",
                 violation_error_message=_(
                     "Local amounts need their currency and both amounts, the low "
