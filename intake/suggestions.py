@@ -25,6 +25,7 @@ from therapies.criteria import (
 from therapies.snapshot import (
     Catalog,
     CenterInfo,
+    CostNoteInfo,
     IndicationInfo,
     PriceInfo,
     QuestionInfo,
@@ -95,10 +96,13 @@ class Suggestions:
     eligibility_questions: tuple[QuestionInfo, ...]
     centers: tuple[CenterInfo, ...]
     prices: tuple[PriceInfo, ...]
+    # Prices that name no product, such as the cost of joining a trial.
     trial_prices: tuple[PriceInfo, ...] = field(default=())
     fit: Fit = Fit.NONE
     home: RegulatorInfo | None = None
     catalog_release: int | None = None  # None: computed with the working copy
+    # Cost and coverage in the patient's country, else the general note.
+    cost_note: CostNoteInfo | None = None
 
     @property
     def coverage(self) -> dict:
@@ -175,6 +179,8 @@ class Suggestions:
                     "high_usd": p.high_usd,
                 }
                 for p in self.prices
+                # The contract's prices are ranges in US dollars.
+                if p.low_usd is not None
             ],
             "coverage": self.coverage,
             "catalog_release": self.catalog_release,
@@ -455,7 +461,8 @@ def _prices(answers: Answers, catalog: Catalog, therapy_slugs: list[str]):
         key=lambda p: (
             order[p.therapy],
             p.country != answers.country,
-            p.low_usd,
+            p.low_usd is None,
+            p.low_usd or 0,
             p.country,
         )
     )
@@ -493,4 +500,5 @@ def suggest(answers: Answers, catalog: Catalog) -> Suggestions:
         fit=fit,
         home=regulator,
         catalog_release=catalog.release,
+        cost_note=catalog.cost_note_for(answers.country),
     )

@@ -36,6 +36,7 @@ from .conditions import (
 from .models import (
     REVIEW_INTERVAL,
     CatalogVersion,
+    CostNote,
     DiscussionTopic,
     Disease,
     EligibilityQuestion,
@@ -689,15 +690,49 @@ class PriceAdmin(TranslatedAdmin):
         "therapy",
         "label",
         "country",
+        "kind",
+        "estimated_by",
         "low_usd",
         "high_usd",
+        "currency",
         "as_of",
         "last_reviewed",
     ]
-    list_filter = ["country", "therapy", ReviewOverdueFilter]
+    list_filter = ["kind", "country", "currency", "therapy", ReviewOverdueFilter]
     list_select_related = ["therapy"]
-    search_fields = ["therapy__brand_name", "label", "country", "note"]
+    search_fields = ["therapy__brand_name", "label", "country", "note", "estimated_by"]
     autocomplete_fields = ["therapy", "sources"]
+    fieldsets = [
+        (None, {"fields": ["therapy", "country", "retired_on"]}),
+        (_("Who gives this price"), {"fields": ["kind", "estimated_by", "as_of"]}),
+        (
+            _("Amounts"),
+            {
+                "fields": [
+                    ("low_usd", "high_usd"),
+                    ("currency", "low_local", "high_local"),
+                ]
+            },
+        ),
+        languages_fieldset(_("Label and note in each language"), "label", "note"),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
+
+
+@admin.register(CostNote)
+class CostNoteAdmin(TranslatedAdmin):
+    list_display = ["title", "slug", "country_list", "last_reviewed"]
+    search_fields = [*translated_search("title", "body"), "slug", "countries"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "countries", "retired_on"]}),
+        languages_fieldset(_("Content in each language"), "title", "body"),
+        (_("Review"), {"fields": ["sources", "last_reviewed"]}),
+    ]
+
+    @admin.display(description=_("countries"))
+    def country_list(self, obj):
+        return ", ".join(c.code for c in obj.countries) or _("general (no country)")
 
 
 @admin.register(TrialResult)

@@ -857,6 +857,28 @@ class TreatmentCenter(ReviewedContent, Retirable):
         return f"{self.name}, {self.city}"
 
 
+class Currency(models.TextChoices):
+    """The currencies a price's local amounts may be in (ISO 4217 codes).
+
+    A currency added here needs its amount format in therapies/money.py.
+    """
+
+    CNY = "CNY", _("Chinese yuan (RMB)")
+    EUR = "EUR", _("Euro")
+    GBP = "GBP", _("Pound sterling")
+    INR = "INR", _("Indian rupee")
+
+
+class PriceKind(models.TextChoices):
+    """Who a price comes from, so a page never shows an estimate as a quote,
+    or the cost of joining a trial as a treatment's price."""
+
+    TRAVEL_ESTIMATE = "travel_estimate", _("Estimate from a medical-travel company")
+    LIST_PRICE = "list_price", _("Price from the maker, regulator or health system")
+    REPORTED = "reported", _("Price reported in the news")
+    TRIAL_COST = "trial_cost", _("Cost of joining a clinical trial")
+
+
 class Price(ReviewedContent, Retirable):
     therapy = models.ForeignKey(
         Therapy,
@@ -865,6 +887,7 @@ class Price(ReviewedContent, Retirable):
         blank=True,
         related_name="prices",
         verbose_name=_("therapy"),
+        help_text=_("Empty for the cost of joining a clinical trial."),
     )
     label = models.CharField(
         _("label"),
@@ -873,11 +896,44 @@ class Price(ReviewedContent, Retirable):
         help_text=_("What is priced when it is not one product, such as trials."),
     )
     country = CountryField(_("country"))
+    kind = models.CharField(
+        _("kind of price"),
+        max_length=20,
+        choices=PriceKind.choices,
+        # The first seeded prices were all a medical-travel site's estimates;
+        # the safe default never presents a price as a quote.
+        default=PriceKind.TRAVEL_ESTIMATE,
+    )
+    estimated_by = models.CharField(
+        _("whose price"),
+        max_length=120,
+        blank=True,
+        help_text=_("Who gives this price, as the page names them, such as CancerFax."),
+    )
     low_usd = models.PositiveIntegerField(
-        _("low (USD)"), validators=[MinValueValidator(1)]
+        _("low (USD)"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     high_usd = models.PositiveIntegerField(
-        _("high (USD)"), validators=[MinValueValidator(1)]
+        _("high (USD)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    currency = models.CharField(
+        _("local currency"),
+        max_length=3,
+        choices=Currency.choices,
+        blank=True,
+        help_text=_("The currency of the local amounts, when the source gives them."),
+    )
+    low_local = models.PositiveBigIntegerField(
+        _("low (local currency)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    high_local = models.PositiveBigIntegerField(
+        _("high (local currency)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
     )
     as_of = models.DateField(_("as of"))
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -890,11 +946,54 @@ class Price(ReviewedContent, Retirable):
         verbose_name = _("price")
         constraints = [
             models.CheckConstraint(
-                condition=Q(low_usd__lte=F("high_usd")),
+                condition=Q(low_usd__isnull=True, high_usd__isnull=True)
+                | Q(
+                    low_usd__isnull=False,
+                    high_usd__isnull=False,
+                    low_usd__lte=F("high_usd"),
+                ),
                 name="price_low_not_above_high",
                 violation_error_message=_(
-                    "The low price is above the high price: swap them."
+                    "Give both US dollar amounts, the low one first, or neither."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    currency="", low_local__isnull=True, high_local__isnull=True
+                )
+                | (
+                    ~Q(currency="")
+                    & Q(
+                        low_local__isnull=False,
+                        high_local__isnull=False,
+                        low_local__lte=F("high_local"),
+                    )
+                ),
+                name="price_local_amounts_have_a_currency",
+                violation_error_message=_(
+                    "Local amounts need their currency and both amounts, the low "
+                    "one first; a currency needs the amounts."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(low_usd__isnull=False) | ~Q(currency=""),
+                name="price_has_an_amount",
+                violation_error_message=_(
+                    "Give the price in US dollars, in the local currency, or both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PriceKind.TRIAL_COST) | Q(therapy__isnull=True),
+                name="price_trial_cost_names_no_product",
+                violation_error_message=_(
+                    "The cost of joining a trial is never shown as a product's "
+                    "price: leave the therapy empty and give it a label."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(currency=Upper("currency")),
+                name="price_currency_in_capitals",
+                violation_error_message=_("Choose the currency from the list."),
             ),
             models.UniqueConstraint(
                 fields=["therapy", "country", "label"],
@@ -909,7 +1008,86 @@ class Price(ReviewedContent, Retirable):
 
     def __str__(self):
         what = self.therapy.brand_name if self.therapy_id else self.label
-        return f"{what} · {self.country}: ${self.low_usd:,}–${self.high_usd:,}"
+        amounts = [
+            f"${self.low_usd:,}–${self.high_usd:,}" if self.low_usd else "",
+            f"{self.currency} {self.low_local:,}–{self.high_local:,}"
+            if self.currency
+            else "",
+        ]
+        return f"{what} · {self.country}: {' · '.join(a for a in amounts if a)}"
+
+
+class CostNoteQuerySet(RetirableQuerySet):
+    def for_snapshot(self):
+        return self.current().prefetch_related("sources").order_by("slug")
+
+
+class CostNote(ReviewedContent, Retirable):
+    """What we know of cost and coverage (who pays) in one or more countries.
+
+    The results page shows the note for the patient's country; a note with no
+    countries is the general one, for every country without a note of its own,
+    and says plainly that we have no information there.
+    """
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    countries = CountryField(
+        _("countries"),
+        multiple=True,
+        blank=True,
+        help_text=_(
+            "Leave empty for the general note shown where no note names the "
+            "patient's country."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("body"), help_text=_("Plain words, about a grade-8 reading level.")
+    )
+    history = catalog_history()
+
+    objects = CostNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("cost and coverage note")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["countries"],
+                condition=Q(countries="", retired_on__isnull=True),
+                name="cost_note_one_general_note",
+                violation_error_message=_(
+                    "There is already a general note (one with no countries): "
+                    "change that one, or name countries for this one."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        # One note per country, so a patient's country names one note.
+        taken = {
+            country.code: other.slug
+            for other in CostNote.objects.current()
+            .exclude(pk=self.pk)
+            .only("slug", "countries")
+            for country in other.countries
+        }
+        clashes = sorted(
+            f"{c.code} ({taken[c.code]})" for c in self.countries if c.code in taken
+        )
+        if clashes and self.retired_on is None:
+            raise ValidationError(
+                {
+                    "countries": _(
+                        "These countries already have a cost and coverage note: "
+                        "%(countries)s."
+                    )
+                    % {"countries": ", ".join(clashes)}
+                }
+            )
 
 
 class TrialResultQuerySet(RetirableQuerySet):

@@ -39,6 +39,7 @@ CATALOG_MODELS = (
     m.TreatmentCenter,
     m.Price,
     m.TrialResult,
+    m.CostNote,
     m.EmergencyNumber,
     m.ReferencePatient,
 )

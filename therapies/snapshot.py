@@ -189,10 +189,38 @@ class PriceInfo:
     therapy_name: str
     label: Text
     country: str
-    low_usd: int
-    high_usd: int
+    low_usd: int | None
+    high_usd: int | None
     as_of: datetime.date
     note: Text
+    sources: tuple[SourceInfo, ...]
+    # Who gives the price (models.PriceKind) and their name, such as CancerFax.
+    kind: str = "travel_estimate"
+    estimated_by: str = ""
+    # The amounts in the local currency, when the source gives them.
+    currency: str = ""
+    low_local: int | None = None
+    high_local: int | None = None
+
+    @property
+    def trial_cost(self) -> bool:
+        return self.kind == m.PriceKind.TRIAL_COST
+
+    @property
+    def kind_label(self) -> str:
+        """Whose price this is, in the page's language."""
+        return str(m.PriceKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class CostNoteInfo:
+    """Cost and coverage in some countries; no countries: the general note."""
+
+    slug: str
+    countries: tuple[str, ...]
+    title: Text
+    body: Text
+    last_reviewed: datetime.date
     sources: tuple[SourceInfo, ...]
 
 
@@ -254,6 +282,7 @@ class Catalog:
     reference_patients: tuple[ReferencePatientInfo, ...] = ()
     # Releases published before trial results existed read back with none.
     trials: tuple[TrialInfo, ...] = ()
+    cost_notes: tuple[CostNoteInfo, ...] = ()
     # The published release this copy was read from; None for the working copy.
     release: int | None = None
     released_at: datetime.datetime | None = None
@@ -292,6 +321,12 @@ class Catalog:
         catalog has none there."""
         code = self.country_regulators.get(country)
         return self.regulators[code] if code else None
+
+    def cost_note_for(self, country: str | None) -> CostNoteInfo | None:
+        """The cost and coverage note naming `country`, else the general one."""
+        named = next((n for n in self.cost_notes if country in n.countries), None)
+        general = next((n for n in self.cost_notes if not n.countries), None)
+        return named or general
 
 
 def _sources(obj) -> tuple[SourceInfo, ...]:
@@ -351,6 +386,7 @@ def _build(version: tuple, language: str) -> Catalog:
         last_reviewed=min(reviewed) if reviewed else None,
         reference_patients=_reference_patients(),
         trials=trials,
+        cost_notes=_cost_notes(language),
     )
 
 
@@ -505,6 +541,11 @@ def _prices(language: str) -> tuple[PriceInfo, ...]:
             p.as_of,
             translated_text(p, "note", language),
             _sources(p),
+            p.kind,
+            p.estimated_by,
+            p.currency,
+            p.low_local,
+            p.high_local,
         )
         for p in m.Price.objects.current()
         .exclude(therapy__retired_on__isnull=False)
@@ -537,6 +578,20 @@ def trial_info(t: m.TrialResult, language: str) -> TrialInfo:
 
 def _trials(language: str) -> tuple[TrialInfo, ...]:
     return tuple(trial_info(t, language) for t in m.TrialResult.objects.for_snapshot())
+
+
+def _cost_notes(language: str) -> tuple[CostNoteInfo, ...]:
+    return tuple(
+        CostNoteInfo(
+            n.slug,
+            tuple(sorted(country.code for country in n.countries)),
+            translated_text(n, "title", language),
+            translated_text(n, "body", language),
+            n.last_reviewed,
+            _sources(n),
+        )
+        for n in m.CostNote.objects.for_snapshot()
+    )
 
 
 def _reference_patients() -> tuple[ReferencePatientInfo, ...]:

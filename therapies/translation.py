@@ -17,6 +17,7 @@ same fields: the history then keeps every language, not only English.
 from modeltranslation.translator import TranslationOptions, translator
 
 from .models import (
+    CostNote,
     DiscussionTopic,
     Disease,
     EligibilityQuestion,
@@ -43,6 +44,7 @@ TRANSLATED_FIELDS = {
     Indication: ("label", "approval_note"),
     Price: ("label", "note"),
     TrialResult: ("population", "results", "note"),
+    CostNote: ("title", "body"),
 }
 
 # Translated fields that are names: their English stands on any page unmarked.

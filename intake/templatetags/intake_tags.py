@@ -2,12 +2,11 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import translate_url
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, get_language_info, pgettext
+from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 
-from therapies import wording
+from therapies import money, wording
 
 from ..middleware import idle_seconds_left as _seconds_left
 
@@ -31,19 +30,22 @@ def idle_warning(context) -> dict:
 
 
 @register.filter
-def usd(amount) -> str:
+def usd(value) -> str:
     """An amount of US dollars written the way the page's language writes it:
     $500,000 · US$500 000 · 50万美元."""
-    try:
-        value = int(amount)
-    except (TypeError, ValueError):
-        return ""
-    if (get_language() or "").startswith("zh") and value >= 10_000:
-        # Chinese counts large sums in 万 (ten thousand): 50万, 7.5万.
-        number = f"{value / 10_000:,.2f}".rstrip("0").rstrip(".") + "万"
-    else:
-        number = number_format(value, use_l10n=True, force_grouping=True)
-    return pgettext("an amount in US dollars", "$%(amount)s") % {"amount": number}
+    return money.amount(value)
+
+
+@register.simple_tag
+def price_amounts(price) -> dict:
+    """A price's ranges for a table row: in US dollars, and in the local
+    currency when the source gives one (either may be empty)."""
+    return {
+        "usd": money.amount_range(price.low_usd, price.high_usd),
+        "local": money.amount_range(price.low_local, price.high_local, price.currency)
+        if price.currency
+        else "",
+    }
 
 
 @register.simple_tag

@@ -34,6 +34,8 @@ def texts(catalog):
         yield f"question {question.slug}", f"{question.text} {question.help_text}"
     for disease in catalog.diseases.values():
         yield f"disease {disease.code}", disease.description
+    for note in catalog.cost_notes:
+        yield f"cost note {note.slug}", note.body
 
 
 def test_every_topic_question_and_disease_text_reads_at_grade_9_or_below(catalog):
