@@ -37,6 +37,15 @@ def test_a_large_b_cell_lymphoma_patient_sees_zuma_1_and_7_not_zuma_5(
     assert "(grade 3 or higher): 21%" not in yescarta
     assert "146 people" not in yescarta
     assert "Severe cytokine release syndrome (CRS, grade 3 or higher): 13%" in yescarta
+    # ZUMA-1's and ZUMA-7's severe neurologic rates are not confirmed: the
+    # card says so rather than staying silent on them.
+    assert (
+        yescarta.count(
+            "Severe neurologic events: we could not confirm how often they "
+            "happened in this trial."
+        )
+        == 2
+    )
 
 
 def test_a_follicular_lymphoma_patient_sees_zuma_5_and_its_rates(
