@@ -1,6 +1,8 @@
+import datetime
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from therapies import models as m
@@ -253,3 +255,22 @@ def test_a_rule_condition_staff_set_is_not_taken_for_an_older_seed(db):
     report = load_catalog(data=data)
     assert "topic bridging-therapy" in report.kept_staff_edits
     assert m.DiscussionTopic.objects.get(slug="bridging-therapy").priority != 71
+
+
+def test_no_seeded_record_says_it_was_reviewed_after_today(catalog):
+    today = datetime.date.today()
+    reviewed = [
+        model
+        for model in apps.get_app_config("therapies").get_models()
+        if "last_reviewed" in {f.name for f in model._meta.get_fields()}
+        and not model.__name__.startswith("Historical")
+    ]
+    assert m.Source in reviewed and m.Price in reviewed
+    future = [
+        f"{model.__name__} {pk}"
+        for model in reviewed
+        for pk in model.objects.filter(last_reviewed__gt=today).values_list(
+            "pk", flat=True
+        )
+    ]
+    assert future == []
