@@ -178,7 +178,7 @@ def test_a_missing_translation_falls_back_to_english_and_says_so(catalog):
     assert not chinese.diseases["fl"].name.english_only
     spanish = get_catalog("es")
     question = next(q for q in spanish.questions if q.slug == "insurance")
-    assert question.help_text.startswith("In the US, the list price")
+    assert question.help_text.startswith("CAR T costs a lot. Who pays depends")
     assert question.help_text.english_only
     assert not question.text.english_only
     english = get_catalog("en")

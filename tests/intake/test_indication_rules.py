@@ -403,7 +403,7 @@ def test_not_sure_about_lenalidomide_is_a_point_to_check_not_a_match(catalog):
     "country,regulator,slugs",
     [
         ("CN", "NMPA", {"yikaida", "carteyva"}),
-        ("IN", "CDSCO", {"nexcar19"}),
+        ("IN", "CDSCO", {"nexcar19", "qartemi"}),
         ("DE", "EMA", {"kymriah", "yescarta", "breyanzi"}),
     ],
 )
