@@ -2,6 +2,10 @@
 change list rows: the fixed words of a page are translated once, not once a
 row, and every value goes through `format_html`'s escaping. Times are in the
 coordinator's time zone (the active one, intake.review.timezones).
+
+The labels of the codes a row shows (status, disease, relapse) come from
+plain dicts translated once a page too: `get_review_status_display()` and the
+lazy labels ran gettext about a dozen times a row.
 """
 
 from __future__ import annotations
@@ -68,18 +72,26 @@ def _cells(s: Submission, now: datetime.datetime, words: dict) -> tuple:
         reverse("review:detail", args=[s.reference]),
         s.reference,
         words["urgent"] if s.urgent else words["not_urgent"],
-        DISEASE_SHORT.get(s.disease) or s.disease or NOT_ANSWERED,
+        words["disease"].get(s.disease) or s.disease or NOT_ANSWERED,
         NOT_ANSWERED if s.prior_lines is None else s.prior_lines,
-        RELAPSE_SHORT.get(s.relapse_status) or s.relapse_status or NOT_ANSWERED,
+        words["relapse"].get(s.relapse_status) or s.relapse_status or NOT_ANSWERED,
         _asked(s.contact_requested_at, now, words),
         _response(s, now, words),
-        s.get_review_status_display(),
+        words["status"].get(s.review_status, s.review_status),
         person_name(s.assignee) if s.assignee else words["nobody"],
     )
 
 
+def _labels(choices) -> dict[str, str]:
+    """A code's label in the active language, for every code of `choices`."""
+    return {str(code): str(label) for code, label in choices}
+
+
 def _words() -> dict:
     return {
+        "status": _labels(Submission.ReviewStatus.choices),
+        "disease": _labels(DISEASE_SHORT.items()),
+        "relapse": _labels(RELAPSE_SHORT.items()),
         "urgent": format_html(
             '<span class="badge text-bg-danger">{}</span>', _("Urgent")
         ),
