@@ -2,7 +2,8 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import translate_url
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 
@@ -114,3 +115,23 @@ def topic_text(topic) -> dict:
         "summary": render_to_string("intake/_topic_summary.html", {"topic": topic}),
         "body": render_to_string("intake/_topic_body.html", {"topic": topic}),
     }
+
+
+@register.simple_tag
+def select_options(field) -> SafeString:
+    """The `<option>`s of a select field (a bound one), the chosen one selected.
+
+    Django's Select widget renders a template for each option and one more for
+    its attributes: the queue's filter form shows five selects on every page,
+    and those templates were a tenth of its time. The choices are flat,
+    without groups, as the filter form's are.
+    """
+    chosen = set(field.field.widget.format_value(field.value()))
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) in chosen else "", label)
+            for value, label in field.field.choices
+        ),
+    )

@@ -346,6 +346,28 @@ def test_it_escapes_what_a_row_shows(coordinator_client):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in html
 
 
+def test_the_filter_form_shows_the_filters_applied(coordinator_client):
+    html = coordinator_client.get(
+        URL, {"worklist": "first_contact", "status": ["new", "contacted"], "q": "A&B"}
+    ).content.decode()
+    assert '<option value="first_contact" selected>' in html
+    assert '<option value="" selected>Any</option>' in html  # disease, not chosen
+    assert 'value="new" id="id_status_0" checked>' in html
+    assert 'value="in_review" id="id_status_1">' in html
+    assert 'value="contacted" id="id_status_2" checked>' in html
+    assert 'name="q" value="A&amp;B"' in html
+
+
+def test_the_filter_form_marks_a_filter_it_could_not_use(coordinator_client):
+    html = coordinator_client.get(URL, {"disease": "flu"}).content.decode()
+    assert (
+        'class="select form-select is-invalid" aria-invalid="true" '
+        'aria-describedby="id_disease_error" id="id_disease">'
+    ) in html
+    assert '<div id="id_disease_error" class="invalid-feedback d-block">' in html
+    assert " selected>" not in html.split('id="id_disease"')[1].split("</select>")[0]
+
+
 FILTER_SHAPES = [
     {},
     {"status": "new"},
