@@ -140,6 +140,13 @@ class Disease(ReviewedContent):
         return self.name
 
 
+def country_clashes(countries, others, name: str) -> list[str]:
+    """The `countries` that one of `others` already lists, each as "CODE
+    (the other's `name`)", sorted: one regulator, or one cost note, per country."""
+    taken = {c.code: getattr(other, name) for other in others for c in other.countries}
+    return sorted(f"{c.code} ({taken[c.code]})" for c in countries if c.code in taken)
+
+
 class Regulator(ReviewedContent):
     """A medicines regulator and the countries where its approvals apply.
 
@@ -191,14 +198,8 @@ class Regulator(ReviewedContent):
 
     def clean(self):
         # One regulator per country, so a patient's country names one list.
-        taken = {
-            country.code: other.code
-            for other in Regulator.objects.exclude(pk=self.pk).only("code", "countries")
-            for country in other.countries
-        }
-        clashes = sorted(
-            f"{c.code} ({taken[c.code]})" for c in self.countries if c.code in taken
-        )
+        others = Regulator.objects.exclude(pk=self.pk).only("code", "countries")
+        clashes = country_clashes(self.countries, others, "code")
         if clashes:
             raise ValidationError(
                 {
@@ -1068,16 +1069,10 @@ class CostNote(ReviewedContent, Retirable):
 
     def clean(self):
         # One note per country, so a patient's country names one note.
-        taken = {
-            country.code: other.slug
-            for other in CostNote.objects.current()
-            .exclude(pk=self.pk)
-            .only("slug", "countries")
-            for country in other.countries
-        }
-        clashes = sorted(
-            f"{c.code} ({taken[c.code]})" for c in self.countries if c.code in taken
+        others = (
+            CostNote.objects.current().exclude(pk=self.pk).only("slug", "countries")
         )
+        clashes = country_clashes(self.countries, others, "slug")
         if clashes and self.retired_on is None:
             raise ValidationError(
                 {
