@@ -56,23 +56,39 @@ def _fresh_catalog_cache():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the seeded catalog once; each test's transaction rolls back to it."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the seeded catalog once; each test's transaction rolls back to it.
+
+    It is also dumped as a fixture file, which `catalog` loads again after a
+    browser test flushed the database: loaddata skips load_catalog's checks
+    and history records, and takes a fraction of its time.
+    """
+    from django.core.management import call_command
+
     from therapies.loader import load_catalog
 
     with django_db_blocker.unblock():
         load_catalog()
+        call_command(
+            "dumpdata", "therapies", output=str(_seeded(tmp_path_factory)), verbosity=0
+        )
+
+
+def _seeded(tmp_path_factory):
+    """The seeded catalog's fixture file (one per test session, so per worker)."""
+    return tmp_path_factory.getbasetemp() / "seeded-catalog.json"
 
 
 @pytest.fixture
-def catalog(db):
+def catalog(db, tmp_path_factory):
     """The seeded catalog as the engine sees it (reloaded if a browser test flushed it)."""
-    from therapies.loader import load_catalog
+    from django.core.management import call_command
+
     from therapies.models import Therapy
     from therapies.snapshot import get_catalog
 
     if not Therapy.objects.exists():
-        load_catalog()
+        call_command("loaddata", str(_seeded(tmp_path_factory)), verbosity=0)
     return get_catalog()
 
 
