@@ -76,9 +76,11 @@ def queue_page(
     else:
         rows = list(queue.after(cursor)[:wanted])
         if cursor.urgent and urgency != "yes":
-            # Read even when the urgent rows fill the page: a page then runs
-            # the same queries with ten requests or a million.
-            rows = [*rows, *queue.filter(urgent=False)[:wanted]][:wanted]
+            # Only as many other rows as the page still needs, but at least
+            # one, even when the urgent rows fill it: a page then runs the
+            # same queries with ten requests or a million.
+            others = queue.filter(urgent=False)[: max(1, wanted - len(rows))]
+            rows = [*rows, *others][:wanted]
     if len(rows) <= PAGE_SIZE:
         return rows, None
     rows = rows[:PAGE_SIZE]
