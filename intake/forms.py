@@ -32,6 +32,7 @@ from .answers import (
     UNSURE_LINES,
     Answers,
 )
+from .widgets import LongSelect
 
 MAX_TEXT = 120
 
@@ -151,6 +152,7 @@ class AboutForm(StepForm):
         label=_("Which country do you live in?"),
         help_text=_("Approvals differ from country to country."),
         choices=[("", _("Choose a country"))],
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):

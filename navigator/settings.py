@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -318,6 +320,9 @@ SESSION_ABSOLUTE_LIMIT = 12 * 60 * 60
 SESSION_IDLE_WARNING = 2 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIMIT
 
+# Widgets render through TEMPLATES like every page, so a widget can name a
+# template in templates/ (intake.widgets).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

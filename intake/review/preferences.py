@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..models import CoordinatorPreference, known_time_zones
 from ..permissions import can_review
+from ..widgets import LongSelect
 from .languages import (
     language_name,
     offered_languages,
@@ -43,6 +44,7 @@ class PreferencesForm(forms.Form):
                 "“%(value)s” is not a language we offer. Choose one from the list."
             )
         },
+        widget=LongSelect,
     )
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Time zone"),
@@ -56,6 +58,7 @@ class PreferencesForm(forms.Form):
                 "“%(value)s” is not a time zone we know. Choose one from the list."
             )
         },
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):

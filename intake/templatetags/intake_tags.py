@@ -1,8 +1,9 @@
 from django import template
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.urls import translate_url
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
 from modeltranslation.utils import build_localized_fieldname
@@ -135,3 +136,26 @@ def select_options(field) -> SafeString:
             for value, label in field.field.choices
         ),
     )
+
+
+@register.simple_tag
+def widget_options(widget: dict) -> SafeString:
+    """The `<option>`s (in their `<optgroup>`s) of a Select widget's context,
+    as Django's select templates write them (intake.widgets.LongSelect)."""
+    groups = []
+    for group, options, _index in widget["optgroups"]:
+        items = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            # Most options have no attributes (the chosen one: `selected`).
+            (
+                (o["value"], flatatt(o["attrs"]) if o["attrs"] else "", o["label"])
+                for o in options
+            ),
+        )
+        groups.append(
+            format_html('<optgroup label="{}">{}</optgroup>', group, items)
+            if group
+            else items
+        )
+    return format_html_join("\n", "{}", ((g,) for g in groups))
